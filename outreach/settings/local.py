@@ -1,0 +1,14 @@
+"""The embedded default for trying the platform on one machine: SQLite, filesystem broker, DEBUG."""
+
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import STATIC_ROOT, env
+
+DEBUG = env.bool("DEBUG", default=True)
+# Local only: a fixed development key, never used by production settings.
+SECRET_KEY = env.str("SECRET_KEY", default="local-development-key-not-for-production")  # noqa: S105
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
+
+# WhiteNoise looks in STATIC_ROOT at start-up; outside production it is empty but must exist.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,36 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user; `permissions=["grants.view_programme", ...]` grants Django permissions by name."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+    is_active = True
+
+    class Params:
+        superuser = factory.Trait(is_superuser=True, is_staff=True)
+        inactive = factory.Trait(is_active=False)
+
+    @factory.post_generation
+    def permissions(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if not create or not extracted:
+            return
+        for name in extracted:
+            app_label, codename = name.split(".")
+            self.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def admin_user_with(*permissions: str, **kwargs: object):
+    """A user who may log in to the Wagtail admin and holds exactly these extra permissions."""
+    return UserFactory(permissions=["wagtailadmin.access_admin", *permissions], **kwargs)
