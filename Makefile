@@ -25,14 +25,14 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 run: install
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  Site:  http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (login printed above)"
 	@echo "  Web server, Celery worker and beat start together; Ctrl-C stops all three."
 	@echo ""
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile
+	exec env HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile
 
 # The browser tests need Debian's chromium; install it when we can (root with apt-get).
 chromium:
