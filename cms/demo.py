@@ -11,8 +11,8 @@ from django.db import transaction
 from wagtail.models import Locale
 
 from cms import demo_content
-from cms.pages.article import ArticlePage
 from cms.pages.home import HomePage
+from cms.pages.kinds import ArticlePage
 from cms.services import site_ensure
 from outreach.campaigns.models import Partner
 from outreach.grants.models import Programme

@@ -1,6 +1,31 @@
-"""Wagtail page models live in cms/pages/; Django finds them through this module."""
+"""Wagtail page models live in cms/pages/ and snippets in cms/snippets.py; Django finds them here."""
 
-from cms.pages.article import ArticlePage
+from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
+from cms.pages.kinds import (
+    ArticlePage,
+    CampaignLandingPage,
+    ResourcePage,
+    ScholarAnswerPage,
+    TestimonyPage,
+    VideoPage,
+)
+from cms.pages.material import MaterialPage, RelatedLink
+from cms.pages.topics import TopicIndexPage
+from cms.snippets import Audience, Topic
 
-__all__ = ["ArticlePage", "HomePage"]
+__all__ = [
+    "ArticlePage",
+    "Audience",
+    "CampaignLandingPage",
+    "HelpPage",
+    "HomePage",
+    "MaterialPage",
+    "RelatedLink",
+    "ResourcePage",
+    "ScholarAnswerPage",
+    "TestimonyPage",
+    "Topic",
+    "TopicIndexPage",
+    "VideoPage",
+]

@@ -4,9 +4,21 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from cms.i18n import SCRIPT_VARIANTS
 from cms.pages.home import HomePage
 
-SITE_TITLES = {"kk": "Ақ жол", "ru": "Светлый путь", "en": "Clear Path"}
+# The site's name in each language; the same words as the "Clear Path" interface string.
+SITE_TITLES = {
+    "kk": "Ақ жол",
+    "ru": "Светлый путь",
+    "en": "Clear Path",
+    "ky": "Ак жол",
+    "uz": "Yorugʻ yoʻl",
+    "tg": "Роҳи равшан",
+    "fa-af": "راه روشن",
+    "ps": "روښانه لاره",
+    "ar": "الطريق الواضح",
+}
 
 
 @transaction.atomic
@@ -31,7 +43,8 @@ def site_ensure() -> HomePage:
         root.add_child(instance=home)
         home.save_revision().publish()
 
-    for locale in Locale.objects.exclude(pk=default_locale.pk):
+    # Script variants (Kazakh in Latin) are served from their base language unless written by hand.
+    for locale in Locale.objects.exclude(pk=default_locale.pk).exclude(language_code__in=SCRIPT_VARIANTS):
         if home.get_translation_or_none(locale) is None:
             translation = HomePage(
                 title=SITE_TITLES.get(locale.language_code, home.title),

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from outreach.core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("outreach.api_urls")),
     path("health/live/", core_views.liveness, name="health-live"),
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -27,5 +29,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
-handler404 = "outreach.core.views.not_found"
+handler404 = "cms.views.page_not_found"
 handler500 = "outreach.core.views.server_error"

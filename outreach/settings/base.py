@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import django.conf.locale
 import environ
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "outreach.core",
     "outreach.grants",
     "outreach.campaigns",
+    "outreach.helpline",
     # The public site and its editorial side.
     "cms",
     # Wagtail and its translation workflow.
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "outreach.core.middleware.LocaleMiddleware",
+    "cms.middleware.ScriptVariantMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -115,18 +120,45 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Languages -------------------------------------------------------------------------------
-# Kazakh is the state language and the default locale; every locale, the default included, is
-# prefixed in URLs (see outreach/urls.py).
+# Every language is URL-prefixed, the default (Kazakh, the state language) included; see
+# outreach/urls.py. Kazakh comes in Cyrillic (kk) and Latin script (kk-latn); Dari is fa-af (the
+# BCP 47 tag browsers send and search engines accept in hreflang), Pashto is ps.
 LANGUAGE_CODE = "kk"
 LANGUAGES = [
     ("kk", _("Kazakh")),
+    ("kk-latn", _("Kazakh (Latin script)")),
     ("ru", _("Russian")),
     ("en", _("English")),
+    ("ky", _("Kyrgyz")),
+    ("uz", _("Uzbek")),
+    ("tg", _("Tajik")),
+    ("fa-af", _("Dari")),
+    ("ps", _("Pashto")),
+    ("ar", _("Arabic")),
 ]
+# Django ships no language data for Pashto, Dari or Kazakh in Latin script: names and direction here,
+# compiled catalogues in locale/ (Django only routes a language it finds a catalogue for).
+EXTRA_LANG_INFO = {
+    # Django's own entries, with the self-names readers use in a language menu.
+    "kk": {"bidi": False, "code": "kk", "name": "Kazakh", "name_local": "Қазақша"},
+    "uz": {"bidi": False, "code": "uz", "name": "Uzbek", "name_local": "Oʻzbekcha"},
+    "tg": {"bidi": False, "code": "tg", "name": "Tajik", "name_local": "Тоҷикӣ"},
+    "ar": {"bidi": True, "code": "ar", "name": "Arabic", "name_local": "العربية"},
+    "kk-latn": {"bidi": False, "code": "kk-latn", "name": "Kazakh (Latin script)", "name_local": "Qazaqşa"},
+    "fa-af": {"bidi": True, "code": "fa-af", "name": "Dari", "name_local": "دری"},
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+}
+django.conf.locale.LANG_INFO.update(EXTRA_LANG_INFO)
+LANGUAGES_BIDI = ["ar", "ar-dz", "ckb", "fa", "he", "ps", "ur"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # The admin interface itself is offered in the languages Wagtail ships catalogues for.
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("en", "English"), ("ru", "Русский"), ("kk", "Қазақ тілі")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("kk", "Қазақ тілі"),
+    ("ar", "العربيّة"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
@@ -232,3 +264,18 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Helpline (confidential help requests) ----------------------------------------------------
+# A help request's message and contact are encrypted at rest with these Fernet keys, comma-separated
+# (docs/decisions/0003-encryption-of-help-requests.md). The FIRST key encrypts; every key decrypts,
+# so a rotation puts the new key first, runs `manage.py helpline_reencrypt`, then drops the old one.
+# https://cryptography.io/en/latest/fernet/#cryptography.fernet.MultiFernet
+# There is deliberately no default here: local.py and test.py set their own, and the helpline app
+# refuses to start (ImproperlyConfigured) without at least one valid key, so production must
+# take it from the environment. Generate one with:
+#   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+HELPLINE_ENCRYPTION_KEYS = env.list("HELPLINE_ENCRYPTION_KEYS", default=[])
+# How many help requests one client (a keyed hash of its address, never the address) may send in
+# any rolling hour before the public form refuses more. Counted in the default cache, so production
+# needs a shared cache (CACHE_URL=redis://...) for the limit to hold across processes.
+HELPLINE_SUBMISSIONS_PER_HOUR = env.int("HELPLINE_SUBMISSIONS_PER_HOUR", default=5)

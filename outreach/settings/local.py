@@ -9,6 +9,11 @@ DEBUG = env.bool("DEBUG", default=True)
 # Local only: a fixed development key, never used by production settings.
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-key-not-for-production")  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "0.0.0.0"])  # noqa: S104
+# Local only: a fixed, public Fernet key so `make run` works out of the box. Help requests written
+# with it are readable by anyone with this checkout; production has no default (see base.py).
+HELPLINE_ENCRYPTION_KEYS = env.list(
+    "HELPLINE_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
+)
 
 # WhiteNoise looks in STATIC_ROOT at start-up; outside production it is empty but must exist.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ from .base import CELERY_BROKER_URL, DATABASES, STATIC_ROOT, VAR_DIR, env, files
 DEBUG = False
 SECRET_KEY = "test-key-only-for-the-test-suite"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
+# A fixed Fernet key for the suite; tests that rotate keys override this list.
+HELPLINE_ENCRYPTION_KEYS = ["dGVzdC1rZXktb25seS1mb3ItdGhlLXRlc3Qtc3VpdGU="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -2,7 +2,7 @@ import pytest
 from wagtail.models import Page
 
 from cms.demo import demo_admin_ensure, demo_load
-from cms.pages.article import ArticlePage
+from cms.pages.kinds import ArticlePage
 from outreach.campaigns.models import Partner
 from outreach.grants.models import Programme
 

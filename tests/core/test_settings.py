@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2LmZ9vR4tY8wK3nB6cD1fG5hJ0sA",
     "ALLOWED_HOSTS": "outreach.example.org",
     "DATABASE_URL": "sqlite:////tmp/outreach-check.sqlite3",
+    "HELPLINE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1rZXktbm90LXNlY3JldCE=",
 }
 
 
@@ -46,3 +47,10 @@ def test_check_deploy_prints_no_warning_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert "WARNING" not in result.stderr
+
+
+def test_production_refuses_to_start_without_the_helpline_keys():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "HELPLINE_ENCRYPTION_KEYS"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "HELPLINE_ENCRYPTION_KEYS" in result.stderr

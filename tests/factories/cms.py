@@ -1,27 +1,120 @@
 import factory
 import wagtail_factories
+from wagtail.models import Locale
 
-from cms.pages.article import ArticlePage
+from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
+from cms.pages.kinds import (
+    ArticlePage,
+    CampaignLandingPage,
+    ResourcePage,
+    ScholarAnswerPage,
+    TestimonyPage,
+    VideoPage,
+)
+from cms.pages.topics import TopicIndexPage
+from cms.snippets import Audience, Topic
+
+BODY = [{"type": "paragraph", "value": "<p>Ask, don't judge.</p>"}]
 
 
-class ArticlePageFactory(wagtail_factories.PageFactory):
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+    locale = factory.LazyFunction(Locale.get_default)
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audience
+
+    name = factory.Sequence(lambda n: f"Audience {n}")
+    slug = factory.Sequence(lambda n: f"audience-{n}")
+    locale = factory.LazyFunction(Locale.get_default)
+
+
+class MaterialFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"Material {n}")
+    slug = factory.Sequence(lambda n: f"material-{n}")
+    summary = "Why the recruiters' promises fall apart."
+    body = BODY
+
+
+class ArticlePageFactory(MaterialFactory):
     class Meta:
         model = ArticlePage
 
-    title = factory.Sequence(lambda n: f"Article {n}")
-    slug = factory.Sequence(lambda n: f"article-{n}")
-    summary = "Why the recruiters' promises fall apart."
-    body = [{"type": "paragraph", "value": "<p>Ask, don't judge.</p>"}]
+
+class TestimonyPageFactory(MaterialFactory):
+    class Meta:
+        model = TestimonyPage
+
+    speaker_description = "a mother from Shymkent"
 
 
-def article_add(*, home: HomePage, **kwargs: object) -> ArticlePage:
-    """A live article under `home`, in its locale."""
-    return ArticlePageFactory(parent=home, locale=home.locale, **kwargs)
+class ScholarAnswerPageFactory(MaterialFactory):
+    class Meta:
+        model = ScholarAnswerPage
+
+    question = "Is it a duty to move to a war zone?"
+    scholar_name = "A theologian"
 
 
-def translation_add(*, source: ArticlePage, home: HomePage, **kwargs: object) -> ArticlePage:
-    """A live translation of `source` under `home` (which sets the locale)."""
-    return ArticlePageFactory(
+class VideoPageFactory(MaterialFactory):
+    class Meta:
+        model = VideoPage
+
+    video_url = "https://www.youtube.com/watch?v=abcdefghijk"
+    transcript = "<p>What I saw there was not what they promised.</p>"
+
+
+class ResourcePageFactory(MaterialFactory):
+    class Meta:
+        model = ResourcePage
+
+
+class CampaignLandingPageFactory(MaterialFactory):
+    class Meta:
+        model = CampaignLandingPage
+
+
+class HelpPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = HelpPage
+
+    title = "Get help"
+    slug = "help"
+    intro = "You can write to us in confidence."
+
+
+class TopicIndexPageFactory(wagtail_factories.PageFactory):
+    class Meta:
+        model = TopicIndexPage
+
+    title = "Topics"
+    slug = "topics"
+
+
+def article_add(*, home: HomePage, factory_class: type = ArticlePageFactory, **kwargs: object):
+    """A live material under `home`, in its locale."""
+    return factory_class(parent=home, locale=home.locale, **kwargs)
+
+
+def translation_add(*, source, home: HomePage, **kwargs: object):
+    """A live translation of `source` (same kind) under `home`, which sets the locale."""
+    factory_class = {
+        ArticlePage: ArticlePageFactory,
+        TestimonyPage: TestimonyPageFactory,
+        ScholarAnswerPage: ScholarAnswerPageFactory,
+        VideoPage: VideoPageFactory,
+        ResourcePage: ResourcePageFactory,
+        CampaignLandingPage: CampaignLandingPageFactory,
+        HelpPage: HelpPageFactory,
+        TopicIndexPage: TopicIndexPageFactory,
+    }[type(source)]
+    return factory_class(
         parent=home, locale=home.locale, translation_key=source.translation_key, slug=source.slug, **kwargs
     )

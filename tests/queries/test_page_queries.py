@@ -1,12 +1,14 @@
+"""Query budgets of the public pages: the same number of queries however many items they list."""
+
 import pytest
 
-from tests.factories.cms import article_add, translation_add
+from tests.factories.cms import TopicFactory, TopicIndexPageFactory, article_add, translation_add
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_page_queries_do_not_grow_with_the_articles(client, homes):
+def test_home_page_queries_do_not_grow_with_the_material(client, homes):
     article_add(home=homes["ru"])
 
     def grow():
@@ -14,17 +16,43 @@ def test_home_page_queries_do_not_grow_with_the_articles(client, homes):
             article_add(home=homes["ru"])
 
     client.get("/ru/")  # warm the site-root cache, as a running server has
-    # site, locale, home and its translation, ancestors, view restrictions (2), latest articles, switcher
+    # site, locale, home and its translation, ancestors, view restrictions (2), latest material, switcher
     assert_queries_constant(lambda: client.get("/ru/"), grow, expected=9)
 
 
-def test_article_page_queries_do_not_grow_with_the_translations(client, homes):
+def test_material_page_queries_do_not_grow_with_translations_or_related_material(client, homes):
+    topic = TopicFactory()
     source = article_add(home=homes["kk"], slug="recruiters")
+    source.topics.add(topic)
+    source.save()
     client.get("/kk/recruiters/")
 
     def grow():
         translation_add(source=source, home=homes["ru"])
         translation_add(source=source, home=homes["en"])
+        for _ in range(6):
+            related = article_add(home=homes["kk"])
+            related.topics.add(topic)
+            related.save()
+            source.related_links.create(target=related)
 
-    # the default locale's home needs no translation lookup, hence one fewer than /ru/
-    assert_queries_constant(lambda: client.get("/kk/recruiters/"), grow, expected=8)
+    # site, locale, home, child, specific page, ancestors, view restrictions, switcher translations,
+    # editor's related links, their translation keys and pages, restrictions for listing, shared topics
+    count = assert_queries_constant(lambda: client.get("/kk/recruiters/"), grow)
+    assert count == 11
+
+
+def test_topic_listing_queries_do_not_grow_with_the_material(client, homes):
+    topic = TopicFactory(slug="online")
+    TopicIndexPageFactory(parent=homes["kk"], locale=homes["kk"].locale)
+
+    def add_material(count):
+        for _ in range(count):
+            material = article_add(home=homes["kk"])
+            material.topics.add(topic)
+            material.save()
+
+    add_material(2)
+    client.get("/kk/topics/online/")
+    count = assert_queries_constant(lambda: client.get("/kk/topics/online/"), lambda: add_material(20))
+    assert count == 12

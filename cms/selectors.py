@@ -1,0 +1,63 @@
+"""Reads for the public site: every listing is one query (plus pagination's count), whatever it lists."""
+
+from django.db.models import QuerySet
+from wagtail.models import Page
+
+from cms.pages.home import HomePage
+from cms.pages.material import RELATED_MATERIAL_COUNT, MaterialPage
+from cms.snippets import Audience, Topic
+
+
+def _listable(queryset: QuerySet[MaterialPage]) -> QuerySet[MaterialPage]:
+    return queryset.live().public().select_related("locale", "listing_image")
+
+
+def latest_material(*, home: HomePage, count: int) -> list[MaterialPage]:
+    """The newest live material of the home page's language."""
+    return list(
+        _listable(MaterialPage.objects.child_of(home).filter(locale_id=home.locale_id)).order_by(
+            "-first_published_at"
+        )[:count]
+    )
+
+
+def materials_tagged(
+    *, locale_id: int, topic: Topic | None = None, audience: Audience | None = None
+) -> QuerySet[MaterialPage]:
+    """Live material in one language tagged with the topic or audience (in any language's version of
+    it, so a page tagged with the Kazakh topic still lists under the Russian one)."""
+    queryset = MaterialPage.objects.filter(locale_id=locale_id)
+    if topic is not None:
+        queryset = queryset.filter(topics__translation_key=topic.translation_key)
+    if audience is not None:
+        queryset = queryset.filter(audiences__translation_key=audience.translation_key)
+    return _listable(queryset).distinct().order_by("-first_published_at", "pk")
+
+
+def related_material(*, page: MaterialPage) -> list[MaterialPage]:
+    """The editor's choices first (in this language where a translation exists), then material that
+    shares a topic, up to RELATED_MATERIAL_COUNT."""
+    chosen_ids = [link.target_id for link in page.related_links.all()]
+    chosen: list[MaterialPage] = []
+    if chosen_ids:
+        targets = Page.objects.filter(pk__in=chosen_ids).values_list("translation_key", flat=True)
+        in_language = {
+            item.translation_key: item
+            for item in _listable(
+                MaterialPage.objects.filter(translation_key__in=list(targets), locale_id=page.locale_id)
+            )
+        }
+        chosen = [in_language[key] for key in targets if key in in_language][:RELATED_MATERIAL_COUNT]
+    missing = RELATED_MATERIAL_COUNT - len(chosen)
+    if missing <= 0:
+        return chosen
+    topic_keys = page.topics.values_list("translation_key", flat=True)
+    shared = (
+        _listable(
+            MaterialPage.objects.filter(locale_id=page.locale_id, topics__translation_key__in=topic_keys)
+        )
+        .exclude(pk__in=[page.pk, *[item.pk for item in chosen]])
+        .distinct()
+        .order_by("-first_published_at")[:missing]
+    )
+    return [*chosen, *shared]

@@ -1,0 +1,50 @@
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.models import Locale, Page
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from cms.i18n import SCRIPT_VARIANTS
+from cms.snippets import Audience, Topic
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Topics")
+    add_to_admin_menu = True
+    menu_order = 200
+    list_display = ["name", "slug", "locale"]
+    search_fields = ["name"]
+
+
+class AudienceViewSet(SnippetViewSet):
+    model = Audience
+    icon = "user"
+    menu_label = _("Audiences")
+    add_to_admin_menu = True
+    menu_order = 210
+    list_display = ["name", "slug", "locale"]
+
+
+register_snippet(TopicViewSet)
+register_snippet(AudienceViewSet)
+
+
+@hooks.register("before_serve_page")
+def serve_hand_written_script_variant(
+    page: Page, request: HttpRequest, serve_args: Any, serve_kwargs: Any
+) -> HttpResponse | None:
+    """Under /kk-latn/, a page reached through the Cyrillic tree gives way to its Latin version when
+    an editor wrote one; otherwise the Cyrillic page is served and respelled."""
+    language = get_language()
+    if language not in SCRIPT_VARIANTS or page.locale.language_code != SCRIPT_VARIANTS[language]:
+        return None
+    written = page.get_translation_or_none(Locale.objects.get(language_code=language))
+    if written is None or not written.live:
+        return None
+    return written.specific.serve(request, *serve_args, **serve_kwargs)

@@ -1,0 +1,16 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def english_admin(settings):
+    # Messages are asserted in the source language whatever the site's default is.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The throttle counts in the cache; each test starts with no submission counted.
+    cache.clear()
+    yield
+    cache.clear()
