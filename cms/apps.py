@@ -6,3 +6,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = _("Public site")
+
+    def ready(self) -> None:
+        from cms import signals
+
+        signals.connect()

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from cms.transliteration import kazakh_html_to_latin
@@ -29,4 +31,24 @@ class ScriptVariantMiddleware:
         response.content = respell(response.content.decode(charset)).encode(charset)
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
+        return response
+
+
+class PublicCacheControlMiddleware:
+    """Anonymous readers' pages may be reused by browsers and shared caches for a few minutes; anything
+    for a signed-in user, or that a view marked otherwise, is left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code in (200, 404)
+            and not response.has_header("Cache-Control")
+            and not request.path_info.startswith(("/admin/", "/django-admin/", "/api/", "/health/"))
+            and not (hasattr(request, "user") and request.user.is_authenticated)
+        ):
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         return response

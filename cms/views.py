@@ -1,8 +1,15 @@
+from typing import Any
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils.translation import override
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from cms.i18n import (
@@ -13,7 +20,15 @@ from cms.i18n import (
     with_script_variants,
 )
 from cms.pages.home import HomePage
+from cms.pages.topics import PAGE_SIZE
+from cms.snippets import Audience, Topic
 from outreach.core import views as core_views
+from outreach.core.exceptions import ApplicationError
+from outreach.helpline.services import (
+    help_request_client_key,
+    help_request_submit,
+    help_request_throttle_check,
+)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -80,3 +95,107 @@ def sitemap(request: HttpRequest) -> HttpResponse:
             )
     body = render_to_string("cms/sitemap.xml", {"entries": entries})
     return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page: a GET form that works without JavaScript, results in the reader's language."""
+    from cms.search import MAX_QUERY_LENGTH, content_locale, site_search
+
+    language = get_language()
+    locale = content_locale(language)
+    query = request.GET.get("q", "")
+    topics = Topic.objects.filter(locale=locale).order_by("name") if locale else Topic.objects.none()
+    audiences = Audience.objects.filter(locale=locale).order_by("name") if locale else Audience.objects.none()
+    problems = []
+    if len(query) > MAX_QUERY_LENGTH:
+        problems.append(
+            _("Your search was shortened to its first %(count)d characters.") % {"count": MAX_QUERY_LENGTH}
+        )
+    topic = _choice(
+        topics, request.GET.get("topic"), problems, _("There is no such topic; showing all topics.")
+    )
+    audience = _choice(
+        audiences,
+        request.GET.get("audience"),
+        problems,
+        _("There is no such audience; showing material for everyone."),
+    )
+    outcome = site_search(query=query, language_code=language, topic=topic, audience=audience)
+    page_of_results = Paginator(outcome.results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "outcome": outcome,
+        "results": page_of_results,
+        "topics": topics,
+        "audiences": audiences,
+        "selected_topic": topic,
+        "selected_audience": audience,
+        "problems": problems,
+    }
+    response = TemplateResponse(request, "cms/search.html", context)
+    # Queries may be sensitive: never stored by a shared cache or kept in the browser's cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _choice(options: Any, slug: str | None, problems: list[str], message: str) -> Any:
+    if not slug:
+        return None
+    chosen = next((option for option in options if option.slug == slug), None)
+    if chosen is None:
+        problems.append(message)
+    return chosen
+
+
+# An anonymous form without a session: there is no identity a forged request could borrow, and a CSRF
+# cookie would be the only cookie a reader gets. Abuse is handled by the throttle and a trap field.
+@csrf_exempt
+@require_POST
+def help_request_post(request: HttpRequest) -> HttpResponse:
+    """Receive the confidential help form and answer with the help page, thanked or with the errors."""
+    from cms.forms import HelpRequestForm
+    from cms.pages.help import HelpPage
+
+    form = HelpRequestForm(request.POST)
+    page_id = form.data.get("page", "")
+    page = HelpPage.objects.live().filter(pk=int(page_id) if page_id.isdigit() else 0).first()
+    if page is None:
+        raise Http404
+    status = 200
+    if form.is_valid() and form.is_automated:
+        return _help_page(request, page, HelpRequestForm(initial={"page": page.pk}), sent=True)
+    if form.is_valid():
+        try:
+            help_request_throttle_check(
+                client_key=help_request_client_key(remote_address=_client_address(request))
+            )
+            help_request_submit(
+                who=form.cleaned_data["who"],
+                message=form.cleaned_data["message"],
+                contact=form.cleaned_data["contact"],
+                language=get_language(),
+                source_page_id=page.pk,
+            )
+        except ApplicationError as error:
+            for field_name, messages in error.extra.get("fields", {"__all__": [error.message]}).items():
+                for message in messages:
+                    form.add_error(None if field_name not in form.fields else field_name, message)
+            status = 429 if "retry_after" in error.extra else 400
+        else:
+            return _help_page(request, page, HelpRequestForm(initial={"page": page.pk}), sent=True)
+    else:
+        status = 400
+    return _help_page(request, page, form, sent=False, status=status)
+
+
+def _help_page(request: HttpRequest, page: Any, form: Any, *, sent: bool, status: int = 200) -> HttpResponse:
+    context = page.get_context(request)
+    context.update({"form": form, "sent": sent})
+    response = TemplateResponse(request, page.get_template(request), context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _client_address(request: HttpRequest) -> str:
+    # Behind the production proxy the address arrives in X-Forwarded-For (set by nginx, not the client).
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")

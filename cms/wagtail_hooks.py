@@ -7,8 +7,9 @@ from wagtail import hooks
 from wagtail.models import Locale, Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtailcache.cache import clear_cache
 
-from cms.i18n import SCRIPT_VARIANTS
+from cms.i18n import SCRIPT_VARIANTS, path_without_language
 from cms.snippets import Audience, Topic
 
 
@@ -48,3 +49,19 @@ def serve_hand_written_script_variant(
     if written is None or not written.live:
         return None
     return written.specific.serve(request, *serve_args, **serve_kwargs)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+@hooks.register("after_delete_snippet")
+def clear_page_cache_after_snippet_change(request: HttpRequest, instance: Any) -> None:
+    # Topic and audience names appear on many pages; a rename must show at once.
+    clear_cache()
+
+
+@hooks.register("is_request_cacheable")
+def cache_only_the_public_site(request: HttpRequest, is_cacheable: bool) -> bool:
+    """Only the language-prefixed public site and its sitemap go into the page cache; never the API
+    (its answers depend on the token), the admin, health checks or a form submission."""
+    language, _rest = path_without_language(request.path_info)
+    return is_cacheable and (language is not None or request.path_info == "/sitemap.xml")

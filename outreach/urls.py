@@ -25,6 +25,8 @@ if settings.DEBUG:
 
 # Every language is prefixed, the default included, so a shared link always names its language.
 urlpatterns += i18n_patterns(
+    path("search/", cms_views.search, name="search"),
+    path("help-request/", cms_views.help_request_post, name="help-request"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

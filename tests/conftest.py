@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 
 from cms.pages.home import HomePage
@@ -26,6 +27,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     broker = settings.CELERY_BROKER_URL.split("://", 1)[0]
     return [f"outreach: database={database} broker={broker} chromium={os.path.exists(CHROMIUM)}"]
+
+
+@pytest.fixture(autouse=True)
+def empty_caches() -> Iterator[None]:
+    """Each test starts with empty caches: a page cached by one test must not answer in the next."""
+    for cache in caches.all():
+        cache.clear()
+    yield
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -23,3 +26,10 @@ class HelpPage(Page):
 
     class Meta:
         verbose_name = _("help page")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.forms import HelpRequestForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("form", HelpRequestForm(initial={"page": self.pk}))
+        return context

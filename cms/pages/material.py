@@ -57,6 +57,7 @@ class MaterialPage(Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
+        index.SearchField("latin_text"),
         index.FilterField("locale_id"),
         index.RelatedFields("topics", [index.SearchField("name"), index.FilterField("translation_key")]),
         index.RelatedFields("audiences", [index.FilterField("translation_key")]),
@@ -77,6 +78,14 @@ class MaterialPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["related_material"] = related_material(page=self)
         return context
+
+    def latin_text(self) -> str:
+        """Kazakh material respelled in Latin script, indexed so a query typed in either script finds it."""
+        if self.locale.language_code != "kk":
+            return ""
+        from cms.transliteration import kazakh_to_latin
+
+        return kazakh_to_latin(f"{self.title}\n{self.summary}")
 
     @property
     def kind_label(self) -> str:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    "wagtailcache",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Stores finished anonymous page responses; must come first so it sees the final headers.
+    "wagtailcache.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,6 +78,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.middleware.PublicCacheControlMiddleware",
+    # Answers anonymous GETs from the page cache before any view runs; must come last.
+    "wagtailcache.cache.FetchFromCacheMiddleware",
 ]
 
 ROOT_URLCONF = "outreach.urls"
@@ -110,7 +116,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # https://docs.djangoproject.com/en/5.2/topics/cache/#redis ; locmem when no CACHE_URL is set.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://outreach")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://outreach"),
+    # Rendered public pages (wagtail-cache); cleared whenever a page or snippet is published or changed.
+    "pagecache": env.cache_url("PAGE_CACHE_URL", default="locmemcache://outreach-pages"),
+}
+# https://docs.coderedcorp.com/wagtail-cache/getting_started/django_settings.html
+WAGTAIL_CACHE = env.bool("WAGTAIL_CACHE", default=True)
+WAGTAIL_CACHE_BACKEND = "pagecache"
+# How long an anonymous reader's browser and any shared cache may reuse a page without asking again.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,7 +201,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Outreach")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 # https://docs.wagtail.org/en/stable/topics/search/backends.html#database-backend-default
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL each page is indexed in its own language's configuration (cms/search_backend.py);
+# SQLite, the embedded default, uses Wagtail's FTS5 backend.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "cms.search_backend"
+        if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+        else "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "simple",
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
 # Translations are created as drafts; a page is never published with untranslated source text.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False

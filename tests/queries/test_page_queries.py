@@ -8,6 +8,20 @@ from tests.queries import assert_queries_constant
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    # The budgets are for rendering; a page served from the page cache makes no query at all.
+    settings.WAGTAIL_CACHE = False
+
+
+def test_a_cached_page_costs_no_query(client, homes, settings, django_assert_num_queries):
+    settings.WAGTAIL_CACHE = True
+    article_add(home=homes["ru"], slug="story")
+    client.get("/ru/story/")
+    with django_assert_num_queries(0):
+        assert client.get("/ru/story/").status_code == 200
+
+
 def test_home_page_queries_do_not_grow_with_the_material(client, homes):
     article_add(home=homes["ru"])
 
