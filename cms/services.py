@@ -29,6 +29,9 @@ def site_ensure() -> HomePage:
         Locale.objects.get_or_create(language_code=code)
     default_locale = Locale.get_default()
     root = Page.get_first_root_node()
+    if root is None:
+        # Wagtail's migration creates the tree's root; a flushed or hand-emptied database has none.
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=default_locale))
 
     home = HomePage.objects.filter(depth=2, locale=default_locale).first()
     if home is None:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,10 +18,12 @@ urlpatterns = [
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Uploaded images and documents, from Django itself only where no web server does it (make run,
+    # the test suite); production's nginx serves them.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
 
 # Every language is prefixed, the default included, so a shared link always names its language.
 urlpatterns += i18n_patterns(

@@ -28,6 +28,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = str(VAR_DIR / "test-media")
+SERVE_MEDIA = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the worker process started by the suite opens the same database.
