@@ -52,3 +52,29 @@ class PublicCacheControlMiddleware:
         ):
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
         return response
+
+
+PAGE_ID_HEADER = "X-Page-Id"
+
+
+class PageViewCountMiddleware:
+    """Count an anonymous reader's view of a page, served fresh or from the page cache. Pages name
+    themselves in a response header (cms.pages.counting.CountedPageMixin) that the cache keeps."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        page_id = response.get(PAGE_ID_HEADER, "")
+        if (
+            page_id.isdigit()
+            and request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request, "is_preview", False)
+            and not (hasattr(request, "user") and request.user.is_authenticated)
+        ):
+            from cms.analytics import tally
+
+            tally.add(page_id=int(page_id), language=get_language() or "")
+        return response

@@ -1,5 +1,6 @@
 """Wagtail page models live in cms/pages/ and snippets in cms/snippets.py; Django finds them here."""
 
+from cms.analytics import PageViewCount
 from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
 from cms.pages.kinds import (
@@ -21,6 +22,7 @@ __all__ = [
     "HelpPage",
     "HomePage",
     "MaterialPage",
+    "PageViewCount",
     "RelatedLink",
     "ResourcePage",
     "ScholarAnswerPage",

@@ -61,3 +61,25 @@ def related_material(*, page: MaterialPage) -> list[MaterialPage]:
         .order_by("-first_published_at")[:missing]
     )
     return [*chosen, *shared]
+
+
+def most_read(*, days: int, per_language: int) -> dict[str, list[dict[str, object]]]:
+    """Language code → the most read pages over the last `days` days, with their view totals."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from cms.analytics import PageViewCount
+
+    since = timezone.localdate() - timezone.timedelta(days=days)
+    totals = (
+        PageViewCount.objects.filter(day__gt=since)
+        .values("language", "page_id", "page__title")
+        .annotate(total=Sum("views"))
+        .order_by("language", "-total")
+    )
+    by_language: dict[str, list[dict[str, object]]] = {}
+    for row in totals:
+        rows = by_language.setdefault(row["language"], [])
+        if len(rows) < per_language:
+            rows.append({"page_id": row["page_id"], "title": row["page__title"], "views": row["total"]})
+    return by_language

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from cms.i18n import SCRIPT_VARIANTS
 from cms.pages.home import HomePage
@@ -30,8 +30,11 @@ def site_ensure() -> HomePage:
     default_locale = Locale.get_default()
     root = Page.get_first_root_node()
     if root is None:
-        # Wagtail's migration creates the tree's root; a flushed or hand-emptied database has none.
+        # Wagtail's migrations create the page tree's and the collections' roots; a flushed or
+        # hand-emptied database has neither.
         root = Page.add_root(instance=Page(title="Root", slug="root", locale=default_locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
     home = HomePage.objects.filter(depth=2, locale=default_locale).first()
     if home is None:

@@ -199,3 +199,18 @@ def _client_address(request: HttpRequest) -> str:
     # Behind the production proxy the address arrives in X-Forwarded-For (set by nginx, not the client).
     forwarded = request.headers.get("X-Forwarded-For", "")
     return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+
+
+READING_REPORT_DAYS = 30
+
+
+def reading_report(request: HttpRequest) -> HttpResponse:
+    """For editors: the most read material per language over the last 30 days, from aggregate counts."""
+    from cms.analytics import tally
+    from cms.selectors import most_read
+
+    tally.flush()
+    rows = most_read(days=READING_REPORT_DAYS, per_language=10)
+    return TemplateResponse(
+        request, "cms/admin/reading_report.html", {"rows": rows, "days": READING_REPORT_DAYS}
+    )

@@ -65,3 +65,20 @@ def cache_only_the_public_site(request: HttpRequest, is_cacheable: bool) -> bool
     (its answers depend on the token), the admin, health checks or a form submission."""
     language, _rest = path_without_language(request.path_info)
     return is_cacheable and (language is not None or request.path_info == "/sitemap.xml")
+
+
+@hooks.register("register_admin_urls")
+def register_reading_report_url() -> list[Any]:
+    from django.urls import path
+
+    from cms.views import reading_report
+
+    return [path("reports/most-read/", reading_report, name="cms_reading_report")]
+
+
+@hooks.register("register_reports_menu_item")
+def register_reading_report_menu_item() -> Any:
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(_("Most read"), reverse("cms_reading_report"), icon_name="view", order=700)

@@ -13,6 +13,7 @@ app.autodiscover_tasks()
 
 @app.on_after_finalize.connect
 def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
+    from celery.schedules import crontab
     from django.conf import settings
 
     sender.conf.beat_schedule = {
@@ -21,5 +22,11 @@ def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "task": "outreach.core.tasks.heartbeat_record",
             "schedule": settings.HEARTBEAT_INTERVAL_SECONDS,
             "kwargs": {"name": "beat"},
+        },
+        # Once a day (02:30 UTC), forget requests to subscribe that nobody confirmed within a week:
+        # an address someone typed into the form is not kept longer than the link mailed to it works.
+        "audiences-purge-unconfirmed": {
+            "task": "outreach.audiences.tasks.subscriptions_purge_unconfirmed",
+            "schedule": crontab(hour=2, minute=30),
         },
     }

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import subscription
 from cms import views as cms_views
 from outreach.core import views as core_views
 
@@ -29,6 +30,10 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("search/", cms_views.search, name="search"),
     path("help-request/", cms_views.help_request_post, name="help-request"),
+    path("subscribe/", subscription.subscribe, name="subscribe"),
+    path("subscription/confirm/<str:token>/", subscription.confirm, name="subscription-confirm"),
+    path("subscription/preferences/<str:token>/", subscription.preferences, name="subscription-preferences"),
+    path("subscription/unsubscribe/<str:token>/", subscription.unsubscribe, name="subscription-unsubscribe"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

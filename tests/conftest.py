@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 
+from cms.analytics import tally
 from cms.pages.home import HomePage
 from cms.services import site_ensure
 
@@ -34,6 +35,7 @@ def empty_caches() -> Iterator[None]:
     """Each test starts with empty caches: a page cached by one test must not answer in the next."""
     for cache in caches.all():
         cache.clear()
+    tally.discard()
     yield
 
 

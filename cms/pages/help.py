@@ -9,9 +9,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.pages.counting import CountedPageMixin
 
 
-class HelpPage(Page):
+class HelpPage(CountedPageMixin, Page):
     """Where someone worried, or someone who wants out, finds help and can write in confidence."""
 
     intro = models.TextField(_("introduction"))

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
 from cms.i18n import SCRIPT_VARIANTS
+from cms.pages.counting import CountedPageMixin
 
 LATEST_MATERIAL_COUNT = 6
 MATERIAL_TYPES = [
@@ -22,7 +23,7 @@ MATERIAL_TYPES = [
 ]
 
 
-class HomePage(Page):
+class HomePage(CountedPageMixin, Page):
     """The front page of one language's site."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -13,11 +13,12 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.blocks import BodyStreamBlock
+from cms.pages.counting import CountedPageMixin
 
 RELATED_MATERIAL_COUNT = 4
 
 
-class MaterialPage(Page):
+class MaterialPage(CountedPageMixin, Page):
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in listings and link previews.")
     )

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from cms.pages.counting import CountedPageMixin
 from cms.snippets import Audience, Topic
 
 PAGE_SIZE = 12
 
 
-class TopicIndexPage(RoutablePageMixin, Page):
+class TopicIndexPage(CountedPageMixin, RoutablePageMixin, Page):
     """Lists the topics and audiences of its language, and the material under each, page by page."""
 
     parent_page_types = ["cms.HomePage"]

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "outreach.grants",
     "outreach.campaigns",
     "outreach.helpline",
+    "outreach.audiences",
     # The public site and its editorial side.
     "cms",
     # Wagtail and its translation workflow.
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.PublicCacheControlMiddleware",
+    "cms.middleware.PageViewCountMiddleware",
     # Answers anonymous GETs from the page cache before any view runs; must come last.
     "wagtailcache.cache.FetchFromCacheMiddleware",
 ]
@@ -304,3 +306,32 @@ HELPLINE_ENCRYPTION_KEYS = env.list("HELPLINE_ENCRYPTION_KEYS", default=[])
 # any rolling hour before the public form refuses more. Counted in the default cache, so production
 # needs a shared cache (CACHE_URL=redis://...) for the limit to hold across processes.
 HELPLINE_SUBMISSIONS_PER_HOUR = env.int("HELPLINE_SUBMISSIONS_PER_HOUR", default=5)
+
+# --- Audiences (digest subscriptions, double opt-in, consent) --------------------------------
+# docs/decisions/0004-subscriptions-and-consent.md
+# The public site's address, for the links in subscription mails (/<lang>/subscription/...); the
+# admin's address unless the public site is served from another host name.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+# https://docs.djangoproject.com/en/5.2/ref/settings/#email-timeout
+# Seconds before a mail server that stops answering is given up on (the task then retries later);
+# without it a worker would wait forever. Applies to every mail the platform sends.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The sender of subscription mails. Its name is neutral on purpose: a notification on a shared phone
+# must not say what the digest is about. Choose a neutral sending address (and domain) as well.
+SUBSCRIPTION_FROM_EMAIL = env.str(
+    "SUBSCRIPTION_FROM_EMAIL", default=f"Newsletter <{DEFAULT_FROM_EMAIL.rsplit('<', 1)[-1].rstrip('>')}>"
+)
+# Days a confirmation link works. Requests nobody confirmed are deleted by the daily purge after
+# SUBSCRIPTION_UNCONFIRMED_PURGE_DAYS; keep the two equal so no link outlives its request.
+SUBSCRIPTION_CONFIRM_MAX_AGE_DAYS = env.int("SUBSCRIPTION_CONFIRM_MAX_AGE_DAYS", default=7)
+SUBSCRIPTION_UNCONFIRMED_PURGE_DAYS = env.int("SUBSCRIPTION_UNCONFIRMED_PURGE_DAYS", default=7)
+# Days a link to one's subscription settings works; a fresh one comes with every such mail.
+SUBSCRIPTION_PREFERENCES_MAX_AGE_DAYS = env.int("SUBSCRIPTION_PREFERENCES_MAX_AGE_DAYS", default=90)
+# Unsubscribe links do not expire unless this is set: a reader must always be able to leave.
+SUBSCRIPTION_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("SUBSCRIPTION_UNSUBSCRIBE_MAX_AGE_DAYS", default=None)
+# Sign-up flood limits for any rolling hour, counted in the default cache (use a shared cache, e.g.
+# CACHE_URL=redis://..., when several processes serve the site). Past the per-client limit (a keyed
+# hash of the visitor's address, never the address) the form says "please wait"; past the
+# per-address limit nothing more is mailed to that address, and the form does not say so.
+SUBSCRIPTION_REQUESTS_PER_CLIENT_PER_HOUR = env.int("SUBSCRIPTION_REQUESTS_PER_CLIENT_PER_HOUR", default=10)
+SUBSCRIPTION_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("SUBSCRIPTION_REQUESTS_PER_ADDRESS_PER_HOUR", default=3)

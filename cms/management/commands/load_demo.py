@@ -1,6 +1,19 @@
+import logging
+
 from django.core.management.base import BaseCommand
 
 from cms.demo import demo_admin_ensure, demo_load
+
+LABELS = {
+    "pages": "pages",
+    "topics": "topics",
+    "audiences": "audiences",
+    "images": "images",
+    "documents": "documents",
+    "home_pages": "home pages filled in",
+    "programmes": "programmes",
+    "partners": "partners",
+}
 
 
 class Command(BaseCommand):
@@ -10,11 +23,21 @@ class Command(BaseCommand):
         parser.add_argument("--no-admin", action="store_true", help="Do not create the demo administrator.")
 
     def handle(self, *args: object, **options: object) -> None:
-        created = demo_load()
-        self.stdout.write(
-            f"Demo content: {created['pages']} pages, {created['programmes']} programmes, "
-            f"{created['partners']} partners added."
-        )
+        # Wagtail logs a line for every page created and published; at the default verbosity the
+        # summary below is what a newcomer needs to see.
+        wagtail_logger = logging.getLogger("wagtail")
+        level = wagtail_logger.level
+        if int(str(options["verbosity"])) < 2:
+            wagtail_logger.setLevel(logging.WARNING)
+        try:
+            created = demo_load()
+        finally:
+            wagtail_logger.setLevel(level)
+        if any(created.values()):
+            added = ", ".join(f"{count} {LABELS.get(kind, kind)}" for kind, count in created.items() if count)
+            self.stdout.write(f"Demo content added: {added}.")
+        else:
+            self.stdout.write("Demo content is already loaded; nothing was added or changed.")
         if not options["no_admin"]:
             username, password = demo_admin_ensure()
             shown = password or "(the password you set; var/admin-password.txt is gone)"
