@@ -56,7 +56,22 @@ PAGE_MODELS: dict[str, type[Page]] = {
     "campaign": CampaignLandingPage,
 }
 # What demo_load() counts, in the order the load_demo command reports it.
-COUNTED = ("pages", "topics", "audiences", "images", "documents", "home_pages", "programmes", "partners")
+COUNTED = (
+    "pages",
+    "topics",
+    "audiences",
+    "images",
+    "documents",
+    "home_pages",
+    "programmes",
+    "partners",
+    "promotions",
+)
+# Queries recruiters' material targets, each answered first by the scholars' answer on hijra (shown
+# in the reader's language wherever a translation is live).
+PROMOTED_QUERIES = {
+    "hijra-to-a-war-zone": ["hijra to syria", "хиджра в сирию", "сирияға хижра", "هجرت به سوریه", "hijra"],
+}
 # A demo page asks an editor to check it again a year after it was loaded.
 REVIEW_AFTER = datetime.timedelta(days=365)
 
@@ -97,7 +112,24 @@ class _DemoLoader:
         self._pages_ensure()
         self._home_pages_fill()
         self._programmes_and_partners_ensure()
+        self._promotions_ensure()
         return self.created
+
+    def _promotions_ensure(self) -> None:
+        from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+        default = next(iter(self.languages))
+        for slug, queries in PROMOTED_QUERIES.items():
+            page_id = self.page_ids.get((slug, default))
+            if page_id is None:
+                continue
+            for text in queries:
+                query = Query.get(text)
+                if not SearchPromotion.objects.filter(query=query).exists():
+                    SearchPromotion.objects.create(
+                        query=query, page_id=page_id, sort_order=0, description="The scholars' answer"
+                    )
+                    self.created["promotions"] += 1
 
     # --- Topics and audiences ---------------------------------------------------------------------
 

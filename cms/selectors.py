@@ -1,6 +1,7 @@
 """Reads for the public site: every listing is one query (plus pagination's count), whatever it lists."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.pages.home import HomePage
@@ -9,7 +10,9 @@ from cms.snippets import Audience, Topic
 
 
 def _listable(queryset: QuerySet[MaterialPage]) -> QuerySet[MaterialPage]:
-    return queryset.live().public().select_related("locale", "listing_image")
+    # Listing images come with their renditions: one query for all cards, however many there are.
+    images = Prefetch("listing_image", queryset=get_image_model().objects.prefetch_renditions())
+    return queryset.live().public().select_related("locale").prefetch_related(images)
 
 
 def latest_material(*, home: HomePage, count: int) -> list[MaterialPage]:

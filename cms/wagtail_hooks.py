@@ -82,3 +82,11 @@ def register_reading_report_menu_item() -> Any:
     from wagtail.admin.menu import MenuItem
 
     return MenuItem(_("Most read"), reverse("cms_reading_report"), icon_name="view", order=700)
+
+
+@hooks.register("insert_editor_js")
+def content_direction_js() -> str:
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("js/admin-content-direction.js"))

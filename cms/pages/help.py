@@ -8,12 +8,15 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.admin_forms import ContentDirectionPageForm
 from cms.blocks import BodyStreamBlock
 from cms.pages.counting import CountedPageMixin
 
 
 class HelpPage(CountedPageMixin, Page):
     """Where someone worried, or someone who wants out, finds help and can write in confidence."""
+
+    base_form_class = ContentDirectionPageForm
 
     intro = models.TextField(_("introduction"))
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))

@@ -8,6 +8,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Locale, Page
 from wagtail.search import index
 
+from cms.admin_forms import ContentDirectionPageForm
 from cms.blocks import BodyStreamBlock
 from cms.i18n import SCRIPT_VARIANTS
 from cms.pages.counting import CountedPageMixin
@@ -25,6 +26,8 @@ MATERIAL_TYPES = [
 
 class HomePage(CountedPageMixin, Page):
     """The front page of one language's site."""
+
+    base_form_class = ContentDirectionPageForm
 
     intro = models.TextField(_("introduction"), blank=True)
     body = StreamField(BodyStreamBlock(), blank=True, verbose_name=_("body"))

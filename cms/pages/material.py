@@ -12,6 +12,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.admin_forms import ContentDirectionPageForm
 from cms.blocks import BodyStreamBlock
 from cms.pages.counting import CountedPageMixin
 
@@ -19,6 +20,7 @@ RELATED_MATERIAL_COUNT = 4
 
 
 class MaterialPage(CountedPageMixin, Page):
+    base_form_class = ContentDirectionPageForm
     summary = models.TextField(
         _("summary"), max_length=400, help_text=_("One or two sentences shown in listings and link previews.")
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
+from cms.admin_forms import ContentDirectionPageForm
 from cms.pages.counting import CountedPageMixin
 from cms.snippets import Audience, Topic
 
@@ -15,6 +16,8 @@ PAGE_SIZE = 12
 
 class TopicIndexPage(CountedPageMixin, RoutablePageMixin, Page):
     """Lists the topics and audiences of its language, and the material under each, page by page."""
+
+    base_form_class = ContentDirectionPageForm
 
     parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []

@@ -70,3 +70,21 @@ def test_topic_listing_queries_do_not_grow_with_the_material(client, homes):
     client.get("/kk/topics/online/")
     count = assert_queries_constant(lambda: client.get("/kk/topics/online/"), lambda: add_material(20))
     assert count == 12
+
+
+def test_home_page_queries_do_not_grow_with_illustrated_cards(client, homes):
+    import wagtail_factories
+
+    from tests.queries import count_queries
+
+    def add_illustrated(count):
+        for _ in range(count):
+            article_add(home=homes["en"], listing_image=wagtail_factories.ImageFactory())
+        client.get("/en/")  # renditions are made on the first render; the budget is for the renders after
+
+    add_illustrated(1)
+    with_one, _sql = count_queries(lambda: client.get("/en/"))
+    add_illustrated(5)
+    with_six, sql = count_queries(lambda: client.get("/en/"))
+    # the card images and all their renditions: two queries, however many cards
+    assert with_one == with_six == 11, "\n".join(sql)
