@@ -62,7 +62,10 @@ class PageViewCountMiddleware:
     themselves in a response header (cms.pages.counting.CountedPageMixin) that the cache keeps."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from cms.analytics import tally  # models load once the app registry is ready
+
         self.get_response = get_response
+        self.tally = tally
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -74,7 +77,5 @@ class PageViewCountMiddleware:
             and not getattr(request, "is_preview", False)
             and not (hasattr(request, "user") and request.user.is_authenticated)
         ):
-            from cms.analytics import tally
-
-            tally.add(page_id=int(page_id), language=get_language() or "")
+            self.tally.add(page_id=int(page_id), language=get_language() or "")
         return response

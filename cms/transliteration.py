@@ -244,11 +244,10 @@ class _LatinHtmlWriter(HTMLParser):
     def _open(self, tag: str, attrs: list[tuple[str, str | None]], *, has_content: bool) -> None:
         is_kazakh, is_protected = self._is_kazakh, self._is_protected
         lang = next((value or "" for name, value in attrs if name == "lang"), None)
-        if is_protected:
-            pass
-        elif tag in _PROTECTED_ELEMENTS:
+        # Inside script, style, code or pre nothing turns respelling back on.
+        if not is_protected and tag in _PROTECTED_ELEMENTS:
             is_kazakh, is_protected = False, True
-        elif lang is not None:
+        elif not is_protected and lang is not None:
             is_kazakh = _is_kazakh(lang)
 
         names: frozenset[str] = frozenset()

@@ -19,9 +19,7 @@ class ArticlePage(MaterialPage):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ARTICLE)
 
-    content_panels = [*MaterialPage.content_panels[:1], FieldPanel("kind"), *MaterialPage.content_panels[1:]]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
-    is_creatable = True
+    content_panels = MaterialPage.panels_with(FieldPanel("kind"))
     template = "cms/article_page.html"
 
     class Meta:
@@ -55,8 +53,7 @@ class TestimonyPage(MaterialPage):
         help_text=_("Optional. Never a photo that identifies someone at risk."),
     )
 
-    content_panels = [
-        *MaterialPage.content_panels[:1],
+    content_panels = MaterialPage.panels_with(
         MultiFieldPanel(
             [
                 FieldPanel("speaker_name"),
@@ -66,10 +63,7 @@ class TestimonyPage(MaterialPage):
             ],
             heading=_("Speaker"),
         ),
-        *MaterialPage.content_panels[1:],
-    ]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
-    is_creatable = True
+    )
     template = "cms/testimony_page.html"
 
     class Meta:
@@ -89,17 +83,13 @@ class ScholarAnswerPage(MaterialPage):
         help_text=_("E.g. 'theologian, Nur-Mubarak University'."),
     )
 
-    content_panels = [
-        *MaterialPage.content_panels[:1],
+    content_panels = MaterialPage.panels_with(
         FieldPanel("question"),
         MultiFieldPanel(
             [FieldPanel("scholar_name"), FieldPanel("scholar_credentials")], heading=_("Scholar")
         ),
-        *MaterialPage.content_panels[1:],
-    ]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
+    )
     search_fields = [*MaterialPage.search_fields, index.SearchField("question")]
-    is_creatable = True
     template = "cms/scholar_answer_page.html"
 
     class Meta:
@@ -114,16 +104,12 @@ class VideoPage(MaterialPage):
     transcript = RichTextField(_("transcript"), features=RICH_TEXT_FEATURES)
     duration = models.CharField(_("duration"), max_length=16, blank=True, help_text=_("E.g. 6:40."))
 
-    content_panels = [
-        *MaterialPage.content_panels[:1],
+    content_panels = MaterialPage.panels_with(
         FieldPanel("video_url"),
         FieldPanel("duration"),
         FieldPanel("transcript"),
-        *MaterialPage.content_panels[1:],
-    ]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
+    )
     search_fields = [*MaterialPage.search_fields, index.SearchField("transcript")]
-    is_creatable = True
     template = "cms/video_page.html"
 
     class Meta:
@@ -141,13 +127,9 @@ class ResourcePage(MaterialPage):
 
     intended_for = models.CharField(_("for"), max_length=16, choices=Audience.choices, default=Audience.BOTH)
 
-    content_panels = [
-        *MaterialPage.content_panels[:1],
+    content_panels = MaterialPage.panels_with(
         FieldPanel("intended_for"),
-        *MaterialPage.content_panels[1:],
-    ]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
-    is_creatable = True
+    )
     template = "cms/resource_page.html"
 
     class Meta:
@@ -174,8 +156,6 @@ class CampaignLandingPage(MaterialPage):
             [FieldPanel("call_to_action"), FieldPanel("call_to_action_page")], heading=_("Call to action")
         ),
     ]
-    promote_panels = [*MaterialPage.promote_panels, *MaterialPage.taxonomy_panels]
-    is_creatable = True
     template = "cms/campaign_landing_page.html"
 
     class Meta:

@@ -47,13 +47,20 @@ class MaterialPage(CountedPageMixin, Page):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
-    taxonomy_panels = [
+    promote_panels = [
+        *Page.promote_panels,
         MultiFieldPanel(
             [FieldPanel("topics"), FieldPanel("audiences"), FieldPanel("listing_image")],
             heading=_("Taxonomy"),
         ),
         InlinePanel("related_links", label=_("Related material"), max_num=RELATED_MATERIAL_COUNT),
     ]
+
+    @classmethod
+    def panels_with(cls, *own: Any) -> list[Any]:
+        """The editing panels of a kind of material: the title, the kind's own fields, summary, body."""
+        return [*Page.content_panels, *own, *cls.content_panels[len(Page.content_panels) :]]
+
     settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
 
     search_fields = [
