@@ -19,6 +19,9 @@ from cms.analytics import tally
 from cms.pages.home import HomePage
 from cms.services import site_ensure
 
+# The loopback SMTP server fixture (`smtp_server`) serves every app's mail tests.
+pytest_plugins = ["tests.smtp"]
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 

@@ -227,7 +227,7 @@ def test_a_smtp_server_that_is_down_is_a_temporary_error_that_does_not_name_the_
     # given: nothing listens on the port
     from outreach.audiences.services import subscription_mail_send
     from outreach.core.exceptions import TemporaryError
-    from tests.audiences.conftest import free_port
+    from tests.smtp import free_port
 
     subscriber = SubscriberFactory(email="nobody-listens@example.org")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
