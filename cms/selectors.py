@@ -12,7 +12,15 @@ from cms.snippets import Audience, Topic
 def _listable(queryset: QuerySet[MaterialPage]) -> QuerySet[MaterialPage]:
     # Listing images come with their renditions: one query for all cards, however many there are.
     images = Prefetch("listing_image", queryset=get_image_model().objects.prefetch_renditions())
-    return queryset.live().public().select_related("locale").prefetch_related(images)
+    # A card shows title, summary and picture; the body is the largest column by far and would
+    # be read (and, with DISTINCT, compared) for nothing.
+    return queryset.live().public().select_related("locale").prefetch_related(images).defer("body")
+
+
+def _tagged_with(relation: str, translation_keys: object) -> QuerySet[MaterialPage]:
+    """Ids of material tagged (through `relation`: topics or audiences) with any version of these
+    snippets; a subquery, so the outer listing needs no join and no DISTINCT."""
+    return MaterialPage.objects.filter(**{f"{relation}__translation_key__in": translation_keys}).values("pk")
 
 
 def latest_material(*, home: HomePage, count: int) -> list[MaterialPage]:
@@ -31,10 +39,10 @@ def materials_tagged(
     it, so a page tagged with the Kazakh topic still lists under the Russian one)."""
     queryset = MaterialPage.objects.filter(locale_id=locale_id)
     if topic is not None:
-        queryset = queryset.filter(topics__translation_key=topic.translation_key)
+        queryset = queryset.filter(pk__in=_tagged_with("topics", [topic.translation_key]))
     if audience is not None:
-        queryset = queryset.filter(audiences__translation_key=audience.translation_key)
-    return _listable(queryset).distinct().order_by("-first_published_at", "pk")
+        queryset = queryset.filter(pk__in=_tagged_with("audiences", [audience.translation_key]))
+    return _listable(queryset).order_by("-first_published_at", "pk")
 
 
 def related_material(*, page: MaterialPage) -> list[MaterialPage]:
@@ -57,10 +65,9 @@ def related_material(*, page: MaterialPage) -> list[MaterialPage]:
     topic_keys = page.topics.values_list("translation_key", flat=True)
     shared = (
         _listable(
-            MaterialPage.objects.filter(locale_id=page.locale_id, topics__translation_key__in=topic_keys)
+            MaterialPage.objects.filter(locale_id=page.locale_id, pk__in=_tagged_with("topics", topic_keys))
         )
         .exclude(pk__in=[page.pk, *[item.pk for item in chosen]])
-        .distinct()
         .order_by("-first_published_at")[:missing]
     )
     return [*chosen, *shared]
