@@ -8,6 +8,11 @@ class CmsConfig(AppConfig):
     verbose_name = _("Public site")
 
     def ready(self) -> None:
-        from cms import signals
+        from cms import audit, signals, upkeep_tasks  # noqa: F401  (upkeep_tasks: Celery finds only `tasks`)
 
         signals.connect()
+        audit.connect()
+        # In every process, workers and shells included, not only where the admin's URLs load.
+        from cms.workflow_hooks import workflow_notifications_defer
+
+        workflow_notifications_defer()

@@ -1,6 +1,7 @@
 """Wagtail page models live in cms/pages/ and snippets in cms/snippets.py; Django finds them here."""
 
 from cms.analytics import PageViewCount
+from cms.editorial_settings import EditorialSettings
 from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
 from cms.pages.kinds import (
@@ -19,6 +20,7 @@ __all__ = [
     "ArticlePage",
     "Audience",
     "CampaignLandingPage",
+    "EditorialSettings",
     "HelpPage",
     "HomePage",
     "MaterialPage",

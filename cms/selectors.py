@@ -93,3 +93,20 @@ def most_read(*, days: int, per_language: int) -> dict[str, list[dict[str, objec
         if len(rows) < per_language:
             rows.append({"page_id": row["page_id"], "title": row["page__title"], "views": row["total"]})
     return by_language
+
+
+def page_reads(*, page_id: int, days: int) -> dict[str, int]:
+    """Language code → how often one page was read over the last `days` days, most read first."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from cms.analytics import PageViewCount
+
+    since = timezone.localdate() - timezone.timedelta(days=days)
+    totals = (
+        PageViewCount.objects.filter(page_id=page_id, day__gt=since)
+        .values("language")
+        .annotate(total=Sum("views"))
+        .order_by("-total", "language")
+    )
+    return {row["language"]: row["total"] for row in totals}

@@ -6,6 +6,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from cms.i18n import SCRIPT_VARIANTS
 from cms.pages.home import HomePage
+from cms.roles import roles_page_permissions_ensure
 
 # The site's name in each language; the same words as the "Clear Path" interface string.
 SITE_TITLES = {
@@ -24,7 +25,8 @@ SITE_TITLES = {
 @transaction.atomic
 def site_ensure() -> HomePage:
     """Make sure every content locale exists, each has a live home page translating the default one,
-    and the default Site points at it. Safe to run again: it creates only what is missing."""
+    the default Site points at it, and each role group holds its page permissions there. Safe to run
+    again: it creates only what is missing."""
     for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
     default_locale = Locale.get_default()
@@ -69,4 +71,6 @@ def site_ensure() -> HomePage:
     elif site.root_page_id != home.pk:
         site.root_page = home
         site.save(update_fields=["root_page"])
+    # Translators' page permissions hang on the home pages made above.
+    roles_page_permissions_ensure()
     return home

@@ -9,6 +9,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtailcache.cache import clear_cache
 
+import cms.report_hooks  # noqa: F401  (editorial reports, audit log actions, dashboard; registers on import)
+import cms.role_hooks  # noqa: F401  (which languages a translator may translate into; registers on import)
+import cms.workflow_hooks  # noqa: F401  (moderation mails, comments and labels; registers on import)
 from cms.i18n import SCRIPT_VARIANTS, path_without_language
 from cms.snippets import Audience, Topic
 

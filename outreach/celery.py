@@ -29,4 +29,18 @@ def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "task": "outreach.audiences.tasks.subscriptions_purge_unconfirmed",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Every minute, publish the pages whose go-live time has come and unpublish those past their
+        # expiry time, as editors scheduled them in the admin. A missed run costs nothing: the next
+        # one finds the same work due.
+        "cms-pages-publish-scheduled": {
+            "task": "cms.tasks.pages_publish_scheduled",
+            "schedule": settings.PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS,
+        },
+        # Mondays at 06:00 in Almaty (01:00 UTC: Kazakhstan keeps UTC+5 all year), before editors
+        # start the week, email each owner the list of their material past its review date. A second
+        # run in the same week sends nothing (cms.upkeep).
+        "cms-review-reminders": {
+            "task": "cms.upkeep_tasks.review_reminders_send",
+            "schedule": crontab(day_of_week=1, hour=1, minute=0),
+        },
     }

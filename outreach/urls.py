@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import reports as cms_reports
 from cms import subscription
 from cms import views as cms_views
 from outreach.core import views as core_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Ahead of Wagtail's admin: its site history, open to administrators only (cms.reports).
+    *cms_reports.audit_log_urls,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("outreach.api_urls")),

@@ -98,6 +98,7 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "HEARTBEAT_INTERVAL_SECONDS": "1",
+        "PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS": "1",
     }
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         # Leftovers from an interrupted run would be consumed first.

@@ -7,10 +7,11 @@ from wagtail.fields import RichTextField
 from wagtail.search import index
 
 from cms.blocks import RICH_TEXT_FEATURES
+from cms.editorial_settings import TheologicalReviewMixin
 from cms.pages.material import MaterialPage
 
 
-class ArticlePage(MaterialPage):
+class ArticlePage(TheologicalReviewMixin, MaterialPage):
     """A counter-narrative article or explainer."""
 
     class Kind(models.TextChoices):
@@ -27,7 +28,7 @@ class ArticlePage(MaterialPage):
         verbose_name_plural = _("articles")
 
 
-class TestimonyPage(MaterialPage):
+class TestimonyPage(TheologicalReviewMixin, MaterialPage):
     """A former extremist or a family member speaking. The speaker may be pseudonymous: no field asks
     for a real name or a photo."""
 
@@ -71,7 +72,7 @@ class TestimonyPage(MaterialPage):
         verbose_name_plural = _("testimonies")
 
 
-class ScholarAnswerPage(MaterialPage):
+class ScholarAnswerPage(TheologicalReviewMixin, MaterialPage):
     """A question and a religious scholar's reviewed answer, with citations in the body."""
 
     question = models.TextField(_("question"))

@@ -15,6 +15,7 @@ from wagtail.search import index
 from cms.admin_forms import ContentDirectionPageForm
 from cms.blocks import BodyStreamBlock
 from cms.pages.counting import CountedPageMixin
+from cms.panels import ReadingFiguresPanel, TranslationStatusPanel
 
 RELATED_MATERIAL_COUNT = 4
 
@@ -61,7 +62,13 @@ class MaterialPage(CountedPageMixin, Page):
         """The editing panels of a kind of material: the title, the kind's own fields, summary, body."""
         return [*Page.content_panels, *own, *cls.content_panels[len(Page.content_panels) :]]
 
-    settings_panels = [*Page.settings_panels, FieldPanel("review_by")]
+    # Read-only: how often the page is read, and where its translations stand (cms.panels).
+    settings_panels = [
+        *Page.settings_panels,
+        FieldPanel("review_by"),
+        ReadingFiguresPanel(),
+        TranslationStatusPanel(),
+    ]
 
     search_fields = [
         *Page.search_fields,

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import django.conf.locale
@@ -50,6 +51,11 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    # A second factor (TOTP) for admin users, and throttled logins (docs/decisions/0008-roles.md).
+    "wagtail_2fa",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     # API.
     "rest_framework",
     "rest_framework.authtoken",
@@ -76,11 +82,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Asks for the second factor; needs request.user, so after AuthenticationMiddleware.
+    "wagtail_2fa.middleware.VerifyUserPermissionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.PublicCacheControlMiddleware",
     "cms.middleware.PageViewCountMiddleware",
+    # Turns a refused login during a lockout into the lockout page; as close to the views as the
+    # page cache allows (https://django-axes.readthedocs.io/en/latest/2_installation.html).
+    "axes.middleware.AxesMiddleware",
     # Answers anonymous GETs from the page cache before any view runs; must come last.
     "wagtailcache.cache.FetchFromCacheMiddleware",
 ]
@@ -121,7 +132,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://outreach"),
     # Rendered public pages (wagtail-cache); cleared whenever a page or snippet is published or changed.
-    "pagecache": env.cache_url("PAGE_CACHE_URL", default="locmemcache://outreach-pages"),
+    # The web server and the worker (which publishes scheduled pages) must share it: by default a
+    # folder under var/, PAGE_CACHE_URL=redis://... when they run on several hosts.
+    "pagecache": env.cache_url("PAGE_CACHE_URL", default=f"filecache://{VAR_DIR / 'page-cache'}"),
 }
 # https://docs.coderedcorp.com/wagtail-cache/getting_started/django_settings.html
 WAGTAIL_CACHE = env.bool("WAGTAIL_CACHE", default=True)
@@ -135,6 +148,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login: second factor and throttling -----------------------------------------------------
+# docs/decisions/0008-roles.md
+# https://wagtail-2fa.readthedocs.io/en/latest/
+# On, a user who enrolled a TOTP device is always asked for a code, and a member of a group holding
+# "Enable 2FA" (Administrator, Helpline, Program officer) must enrol one before any other admin
+# page opens. Off, nobody is asked: only for the embedded default (local.py) and the suite.
+WAGTAIL_2FA_REQUIRED = env.bool("WAGTAIL_2FA_REQUIRED", default=True)
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# The axes backend comes first: during a lockout the password is not even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
+# After this many failed logins for one username from one address, that pair is refused (the right
+# password too) for LOGIN_LOCKOUT_MINUTES. Counting the pair, not the address alone, keeps a
+# colleague behind the same office address able to log in; counting it, not the username alone,
+# keeps a guesser elsewhere from locking a user out.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A page in the admin's look that says why and for how long, not a bare 403.
+AXES_LOCKOUT_CALLABLE = "outreach.core.authentication.lockout_response"
+# The address as the production proxy reports it (the same rule as the help form's flood limit).
+AXES_CLIENT_IP_CALLABLE = "outreach.core.authentication.client_address"
 
 # --- Languages -------------------------------------------------------------------------------
 # Every language is URL-prefixed, the default (Kazakh, the state language) included; see
@@ -218,6 +258,23 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "csv", "txt"]
 # Translations are created as drafts; a page is never published with untranslated source text.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
+# --- Editorial workflow (docs/decisions/0007-review-workflows.md) ----------------------------
+# https://docs.wagtail.org/en/stable/reference/settings.html#notifications
+# Moderation mails go through the platform's mail backend (EMAIL_URL), once the change is committed
+# (cms/workflow_hooks.py), to the members of the group whose task a page has reached.
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = env.str(
+    "WAGTAILADMIN_NOTIFICATION_FROM_EMAIL", default=DEFAULT_FROM_EMAIL
+)
+WAGTAILADMIN_NOTIFICATION_USE_HTML = True
+# Otherwise every superuser gets every review request; the task's group is who has to act on it.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# https://docs.wagtail.org/en/stable/reference/settings.html#wagtail-finish-workflow-action
+# An approved workflow publishes its page even though the last approver may not publish it directly
+# (articles, scholars' answers and testimonies: only their workflow publishes them).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflows.workflow_publish_approved"
+# How often beat publishes and unpublishes scheduled pages; tunable so the suite sees it in seconds.
+PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS = env.float("PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS", default=60.0)
+
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -289,6 +346,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Wagtail runs its index updates as tasks; one INFO line per task drowns the useful output.
         "django_tasks": {"level": "WARNING"},
+        # Failed logins and lockouts are WARNINGs (usernames and addresses masked); its INFO lines
+        # repeat each of them.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -15,6 +15,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 HELPLINE_ENCRYPTION_KEYS = env.list(
     "HELPLINE_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
 )
+# A newcomer logs in as the demo superuser without an authenticator app. Set it to true in .env to
+# try the second factor; production always asks (base.py).
+WAGTAIL_2FA_REQUIRED = env.bool("WAGTAIL_2FA_REQUIRED", default=False)
 
 # WhiteNoise looks in STATIC_ROOT at start-up; outside production it is empty but must exist.
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)

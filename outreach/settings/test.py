@@ -29,6 +29,11 @@ STORAGES = {
 }
 MEDIA_ROOT = str(VAR_DIR / "test-media")
 SERVE_MEDIA = True
+# The suite's admin_client is a superuser without a device, and Django's test client logs in
+# without a request, which django-axes refuses: tests/editorial/test_two_factor.py and
+# test_login_throttle.py switch each on for themselves.
+WAGTAIL_2FA_REQUIRED = False
+AXES_ENABLED = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the worker process started by the suite opens the same database.

@@ -3,6 +3,7 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 
+from outreach.core.roles import EDITOR
 from outreach.helpline.models import HelpRequest
 from outreach.helpline.permissions import HELPLINE_GROUP
 from tests.factories.users import UserFactory
@@ -41,7 +42,5 @@ def helpline_member(**kwargs: object):
 
 
 def editor(**kwargs: object):
-    """A member of Wagtail's "Editors" group: admin access and page permissions only."""
-    user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
+    """A member of the "Editor" role group: admin access, page, image and topic permissions only."""
+    return UserFactory(groups=[EDITOR], **kwargs)

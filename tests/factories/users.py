@@ -1,10 +1,12 @@
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A user; `permissions=["grants.view_programme", ...]` grants Django permissions by name."""
+    """A user; `permissions=["grants.view_programme", ...]` grants Django permissions by name, and
+    `groups=["Editor", ...]` makes them a member of role groups (outreach.core.roles), which must
+    exist: the migrations create them."""
 
     class Meta:
         model = get_user_model()
@@ -29,6 +31,12 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.user_permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if not create or not extracted:
+            return
+        self.groups.add(*(Group.objects.get(name=name) for name in extracted))
 
 
 def admin_user_with(*permissions: str, **kwargs: object):

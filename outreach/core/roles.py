@@ -1,0 +1,127 @@
+"""The role groups and what each holds: one source for the migrations that create them, the CMS code
+that grants page permissions, and the tests that prove each boundary (docs/decisions/0008-roles.md).
+
+Plain data only: no model is imported here, so migrations can read it."""
+
+from outreach.core.groups import ADMIN_ACCESS, PermissionSpec
+
+EDITOR = "Editor"
+THEOLOGICAL_REVIEWER = "Theological reviewer"
+PUBLISHER = "Publisher"
+HELPLINE = "Helpline"
+OUTREACH_MANAGER = "Outreach manager"
+PROGRAM_OFFICER = "Program officer"
+CAMPAIGN_MANAGER = "Campaign manager"
+PARTNER = "Partner"
+ADMINISTRATOR = "Administrator"
+
+# One translator group per content language that has its own page tree. Kazakh in Latin script
+# (kk-latn) has none: it is respelled from the Kazakh pages, so the Kazakh translator covers it.
+TRANSLATOR_GROUPS = {
+    "kk": "Translator (Kazakh)",
+    "ru": "Translator (Russian)",
+    "en": "Translator (English)",
+    "ky": "Translator (Kyrgyz)",
+    "uz": "Translator (Uzbek)",
+    "tg": "Translator (Tajik)",
+    "fa-af": "Translator (Dari)",
+    "ps": "Translator (Pashto)",
+    "ar": "Translator (Arabic)",
+}
+
+# Holding it makes a second factor (TOTP) compulsory for the group's members once
+# WAGTAIL_2FA_REQUIRED is on (wagtail_2fa.middleware.VerifyUserPermissionsMiddleware); the name is
+# the one wagtail_2fa's own migration gives it.
+ENABLE_TWO_FACTOR: PermissionSpec = ("wagtailadmin", "admin", "enable_2fa", "Enable 2FA")
+
+# Wagtail page permissions (GroupPagePermission codenames, wagtail.models.PAGE_PERMISSION_TYPES).
+# Editors and publishers hold theirs on the tree root, so they cover every language; a translator's
+# are on their language's home page only (cms.roles.roles_page_permissions_ensure). The theological
+# reviewer holds none: Wagtail's group approval task opens the editor to the task's group while a
+# page waits on it, which is exactly the reach reviewing needs. The administrator may only release
+# locks, which also lets them browse the tree and read its history without editing a word.
+PAGE_PERMISSIONS_ON_ROOT = {
+    EDITOR: ("add_page", "change_page", "lock_page"),
+    PUBLISHER: ("change_page", "publish_page", "lock_page", "unlock_page"),
+    ADMINISTRATOR: ("unlock_page",),
+}
+TRANSLATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page")
+
+# Image and document permissions are per collection (GroupCollectionPermission on the root
+# collection), as Wagtail checks them; codenames by app.
+COLLECTION_PERMISSIONS = {
+    EDITOR: (
+        ("wagtailimages", "image", "add_image", "Can add image"),
+        ("wagtailimages", "image", "choose_image", "Can choose image"),
+        ("wagtaildocs", "document", "add_document", "Can add document"),
+        ("wagtaildocs", "document", "choose_document", "Can choose document"),
+    ),
+    THEOLOGICAL_REVIEWER: (
+        ("wagtailimages", "image", "choose_image", "Can choose image"),
+        ("wagtaildocs", "document", "choose_document", "Can choose document"),
+    ),
+    PUBLISHER: (
+        ("wagtailimages", "image", "choose_image", "Can choose image"),
+        ("wagtaildocs", "document", "choose_document", "Can choose document"),
+    ),
+}
+TRANSLATOR_COLLECTION_PERMISSIONS = COLLECTION_PERMISSIONS[EDITOR]
+
+SUBMIT_TRANSLATION: PermissionSpec = (
+    "wagtail_localize",
+    "translation",
+    "submit_translation",
+    "Can submit translations",
+)
+
+
+def model_permissions(app_label: str, model: str, verbose_name: str, actions: tuple[str, ...]):
+    """Django's default model permissions `actions` of one model, as PermissionSpec tuples."""
+    return [(app_label, model, f"{action}_{model}", f"Can {action} {verbose_name}") for action in actions]
+
+
+ALL = ("add", "change", "delete", "view")
+
+# Model permissions (group.permissions) of each role.
+GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
+    EDITOR: [
+        ADMIN_ACCESS,
+        SUBMIT_TRANSLATION,
+        *model_permissions("cms", "topic", "topic", ("add", "change", "view")),
+        *model_permissions("cms", "audience", "audience", ("add", "change", "view")),
+    ],
+    THEOLOGICAL_REVIEWER: [ADMIN_ACCESS],
+    PUBLISHER: [ADMIN_ACCESS],
+    PROGRAM_OFFICER: [
+        ADMIN_ACCESS,
+        ENABLE_TWO_FACTOR,
+        *model_permissions("grants", "programme", "programme", ("add", "change", "view")),
+    ],
+    CAMPAIGN_MANAGER: [
+        ADMIN_ACCESS,
+        *model_permissions("campaigns", "partner", "partner", ("add", "change", "view")),
+    ],
+    PARTNER: [
+        ADMIN_ACCESS,
+        *model_permissions("campaigns", "partner", "partner", ("view",)),
+    ],
+    ADMINISTRATOR: [
+        ADMIN_ACCESS,
+        ENABLE_TWO_FACTOR,
+        *model_permissions("auth", "user", "user", ALL),
+        *model_permissions("auth", "group", "group", ALL),
+        *model_permissions("wagtailcore", "site", "site", ALL),
+        *model_permissions("wagtailcore", "locale", "locale", ALL),
+        *model_permissions("wagtailcore", "workflow", "workflow", ALL),
+        *model_permissions("wagtailcore", "task", "task", ALL),
+        *model_permissions("wagtailcore", "collection", "collection", ("add", "change", "delete")),
+        *model_permissions("wagtailredirects", "redirect", "redirect", ALL),
+        *model_permissions("wagtailsearchpromotions", "searchpromotion", "search promotion", ALL),
+    ],
+}
+# Every translator holds the same model permissions; what differs is where their page permissions
+# apply.
+TRANSLATOR_PERMISSIONS: list[PermissionSpec] = [ADMIN_ACCESS, SUBMIT_TRANSLATION]
+
+# The Helpline group (helpline 0002) reads requests of people at risk: it must use a second factor.
+HELPLINE_EXTRA_PERMISSIONS: list[PermissionSpec] = [ENABLE_TWO_FACTOR]
