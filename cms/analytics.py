@@ -20,6 +20,8 @@ from wagtail.models import Page
 logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 30.0
+# The window editors see reading figures over: the "Most read" report, the dashboard and each page.
+READING_DAYS = 30
 
 
 class PageViewCount(models.Model):

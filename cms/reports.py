@@ -33,6 +33,7 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView, SiteHistor
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page, get_page_models
 
+from cms.analytics import READING_DAYS
 from cms.pages.material import MaterialPage
 from cms.permissions import can_view_audit_log, can_view_editorial_reports, translator_language_codes
 from cms.translation_coverage import (
@@ -45,7 +46,6 @@ from cms.translation_coverage import (
 )
 from cms.upkeep import DUE_SOON_DAYS, materials_due_for_review, review_window_end
 
-READING_DAYS = 30
 MOST_READ_PER_LANGUAGE = 5
 
 
@@ -95,6 +95,19 @@ def coverage_cell_url(row: Row, cell: Cell, *, can_submit: bool) -> str | None:
     if cell.needs_sync and can_submit and cell.translation_source_id is not None:
         return reverse("wagtail_localize:update_translations", args=[cell.translation_source_id])
     return reverse("wagtailadmin_pages:edit", args=[cell.page_id])
+
+
+def coverage_cells(row: Row, languages: list[tuple[str, str]], *, can_submit: bool) -> list[dict[str, Any]]:
+    """The cells of `row` in `languages` ((code, name) pairs), each with its language's name and where
+    it leads (coverage_cell_url)."""
+    return [
+        {
+            "language": name,
+            "cell": row.cells[code],
+            "url": coverage_cell_url(row, row.cells[code], can_submit=can_submit),
+        }
+        for code, name in languages
+    ]
 
 
 def _page_type_choices() -> list[tuple[str, str]]:
@@ -206,7 +219,7 @@ class TranslationCoverageView(EditorialReportMixin, ExportInReadersLanguageMixin
 
     @property
     def list_export(self) -> list[str]:  # type: ignore[override]
-        return ["title", "page_type", "source_language", *(code for code, _name in coverage_languages())]
+        return ["title", "page_type", "source_language", *self.language_names]
 
     def get_heading(self, queryset: Any, field: str) -> str:
         if field in self.language_names:
@@ -227,14 +240,7 @@ class TranslationCoverageView(EditorialReportMixin, ExportInReadersLanguageMixin
                 page_type=_page_type_label(row.source.model),
                 source_language=self.language_names.get(row.source.language_code, row.source.language_code),
                 edit_url=reverse("wagtailadmin_pages:edit", args=[row.source.id]),
-                cells=[
-                    {
-                        "language": name,
-                        "cell": row.cells[code],
-                        "url": coverage_cell_url(row, row.cells[code], can_submit=can_submit),
-                    }
-                    for code, name in self.shown_languages
-                ],
+                cells=coverage_cells(row, self.shown_languages, can_submit=can_submit),
             )
             for row in rows
         ]
@@ -471,10 +477,9 @@ class MostReadPanel(Component):
 
         context = super().get_context_data(parent_context)
         rows = most_read(days=READING_DAYS, per_language=MOST_READ_PER_LANGUAGE)
-        names = {code: str(name) for code, name in settings.WAGTAIL_CONTENT_LANGUAGES}
         context["languages"] = [
-            {"code": code, "name": names.get(code, code), "pages": rows[code]}
-            for code in names
+            {"code": code, "name": str(name), "pages": rows[code]}
+            for code, name in settings.WAGTAIL_CONTENT_LANGUAGES
             if code in rows
         ]
         context["days"] = READING_DAYS

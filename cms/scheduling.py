@@ -54,7 +54,7 @@ def page_schedule_refusal(*, page: Page, actor: Any) -> str | None:
             return str(SENT_BACK % {"task": task_name})
         if not state.is_at_final_task:
             return str(WAITING_FOR_REVIEW % {"task": task_name})
-        task = page.current_workflow_task
+        task = task_state.task.specific if task_state is not None else None
         if task is None or "approve" not in {name for name, _label, _modal in task.get_actions(page, actor)}:
             return str(NOT_YOUR_TASK % {"task": task_name})
     elif not _is_rescheduling(page) and not page.permissions_for_user(actor).can_publish():
@@ -87,18 +87,19 @@ def page_schedule(*, page: Page, go_live_at: datetime, expire_at: datetime | Non
     refusal = page_schedule_refusal(page=page, actor=actor)
     if refusal is not None:
         raise ApplicationError(refusal, extra={"page_id": page.pk})
-    in_workflow = page.current_workflow_state is not None
-    rescheduling = not in_workflow and _is_rescheduling(page)
+    state = page.current_workflow_state
+    rescheduling = state is None and _is_rescheduling(page)
     draft = page.get_latest_revision_as_object()
     draft.go_live_at, draft.expire_at = go_live_at, expire_at
     try:
         revision = draft.save_revision(user=actor, log_action=True, changed=False)
     except ValidationError as error:
         raise ApplicationError(str(INVALID % {"errors": " ".join(error.messages)})) from error
-    if in_workflow:
+    if state is not None:
         # The workflow's finish action (cms.workflows.workflow_publish_approved) publishes the
         # latest revision, this one; with its go-live time ahead, Wagtail schedules it.
-        page.current_workflow_task.on_action(page.current_workflow_task_state, actor, "approve")
+        task_state = state.current_task_state.specific
+        task_state.task.specific.on_action(task_state, actor, "approve")
     else:
         revision.publish(user=actor, skip_permission_checks=rescheduling)
     revision.refresh_from_db()

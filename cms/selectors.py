@@ -1,9 +1,11 @@
 """Reads for the public site: every listing is one query (plus pagination's count), whatever it lists."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from cms.analytics import PageViewCount
 from cms.pages.home import HomePage
 from cms.pages.material import RELATED_MATERIAL_COUNT, MaterialPage
 from cms.snippets import Audience, Topic
@@ -13,7 +15,7 @@ def _listable(queryset: QuerySet[MaterialPage]) -> QuerySet[MaterialPage]:
     # Listing images come with their renditions: one query for all cards, however many there are.
     images = Prefetch("listing_image", queryset=get_image_model().objects.prefetch_renditions())
     # A card shows title, summary and picture; the body is the largest column by far and would
-    # be read (and, with DISTINCT, compared) for nothing.
+    # be read for nothing.
     return queryset.live().public().select_related("locale").prefetch_related(images).defer("body")
 
 
@@ -73,16 +75,14 @@ def related_material(*, page: MaterialPage) -> list[MaterialPage]:
     return [*chosen, *shared]
 
 
+def _reads_since(days: int) -> QuerySet[PageViewCount]:
+    return PageViewCount.objects.filter(day__gt=timezone.localdate() - timezone.timedelta(days=days))
+
+
 def most_read(*, days: int, per_language: int) -> dict[str, list[dict[str, object]]]:
     """Language code → the most read pages over the last `days` days, with their view totals."""
-    from django.db.models import Sum
-    from django.utils import timezone
-
-    from cms.analytics import PageViewCount
-
-    since = timezone.localdate() - timezone.timedelta(days=days)
     totals = (
-        PageViewCount.objects.filter(day__gt=since)
+        _reads_since(days)
         .values("language", "page_id", "page__title")
         .annotate(total=Sum("views"))
         .order_by("language", "-total")
@@ -97,14 +97,9 @@ def most_read(*, days: int, per_language: int) -> dict[str, list[dict[str, objec
 
 def page_reads(*, page_id: int, days: int) -> dict[str, int]:
     """Language code → how often one page was read over the last `days` days, most read first."""
-    from django.db.models import Sum
-    from django.utils import timezone
-
-    from cms.analytics import PageViewCount
-
-    since = timezone.localdate() - timezone.timedelta(days=days)
     totals = (
-        PageViewCount.objects.filter(page_id=page_id, day__gt=since)
+        _reads_since(days)
+        .filter(page_id=page_id)
         .values("language")
         .annotate(total=Sum("views"))
         .order_by("-total", "language")

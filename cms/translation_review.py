@@ -74,15 +74,10 @@ def _keep_live_content(*, page: Page, live_revision_id: int) -> None:
     # wagtail-localize writes the translated fields into the page's row even for a draft; for a live
     # page that row is what readers get, so put the live revision's content back and keep only the
     # new draft revision (still in this transaction: no reader sees the unreviewed text).
-    before = page
     restored = Revision.objects.get(pk=live_revision_id).as_object()
     # as_object() keeps the row's draft state (latest revision, draft title); the publication state
-    # comes from before the draft was written.
+    # comes from `page`, read before the draft was written.
     restored.live_revision_id = live_revision_id
-    restored.last_published_at = before.last_published_at
-    restored.go_live_at, restored.expire_at, restored.expired = (
-        before.go_live_at,
-        before.expire_at,
-        before.expired,
-    )
+    restored.last_published_at = page.last_published_at
+    restored.go_live_at, restored.expire_at, restored.expired = page.go_live_at, page.expire_at, page.expired
     restored.save(clean=False)

@@ -6,8 +6,6 @@ with the ISO week and the recipient), so editors see it in the page's history, a
 the same week finds the record and sends nothing: the log is the one durable place the admin
 already reads, where a cache key could be evicted or emptied by a deploy."""
 
-import logging
-import smtplib
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
@@ -17,18 +15,16 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language_bidi, override
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
 
+from cms.audit import language_name
 from cms.pages.material import MaterialPage
-from outreach.core.exceptions import TemporaryError
-
-logger = logging.getLogger(__name__)
+from outreach.core.emails import message_send, multipart_message
 
 REVIEW_REMINDER_ACTION = "cms.review_reminder"
 # The "Due for review" report also lists what falls due within this many days.
@@ -90,15 +86,9 @@ def _owner_remind(*, owner: Any, pages: list[MaterialPage], week: str) -> bool:
         log(instance=page, action=REVIEW_REMINDER_ACTION, data={"week": week, "recipient": owner.pk})
     # Sent inside the transaction: when the mail server cannot be reached the records roll back and
     # the retried task (or next week's run) tries again; owners already mailed stay recorded.
-    try:
-        review_reminder_message(owner=owner, pages=pages).send()
-    except smtplib.SMTPRecipientsRefused:
-        # Permanent: retrying will not make the server take the address. Logged without it.
-        logger.warning("The mail server refused the address of user %s for a review reminder.", owner.pk)
-    except (smtplib.SMTPException, OSError) as error:
-        raise TemporaryError(
-            f"Sending a review reminder to user {owner.pk} failed: {type(error).__name__}"
-        ) from None
+    message_send(
+        review_reminder_message(owner=owner, pages=pages), description=f"a review reminder to user {owner.pk}"
+    )
     return True
 
 
@@ -109,34 +99,23 @@ def review_reminder_message(*, owner: Any, pages: list[MaterialPage]) -> EmailMu
     language = (profile.preferred_language if profile else "") or settings.LANGUAGE_CODE
     base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with override(language):
-        names = {code: str(name) for code, name in settings.WAGTAIL_CONTENT_LANGUAGES}
         items = [
             {
                 "title": page.title,
-                "language": names.get(page.locale.language_code, page.locale.language_code),
+                "language": language_name(page.locale.language_code),
                 "review_by": page.review_by,
                 "url": base_url + reverse("wagtailadmin_pages:edit", args=[page.pk]),
             }
             for page in pages
         ]
-        context = {
-            "owner": owner,
-            "items": items,
-            "language": language,
-            "direction": "rtl" if get_language_bidi() else "ltr",
-        }
-        subject = str(REMINDER_SUBJECT)
-        text = render_to_string("emails/review_reminder.txt", context)
-        html = render_to_string("emails/review_reminder.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+    return multipart_message(
+        template="emails/review_reminder",
+        subject=REMINDER_SUBJECT,
+        context={"owner": owner, "items": items},
+        language=language,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.email],
-        headers={"Content-Language": language},
+        to=owner.email,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def review_window_end(*, today: date) -> date:

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from cms.analytics import READING_DAYS
 from cms.i18n import (
     SCRIPT_VARIANTS,
     content_languages,
@@ -23,6 +24,7 @@ from cms.pages.home import HomePage
 from cms.pages.topics import PAGE_SIZE
 from cms.snippets import Audience, Topic
 from outreach.core import views as core_views
+from outreach.core.authentication import client_address
 from outreach.core.exceptions import ApplicationError
 from outreach.helpline.services import (
     help_request_client_key,
@@ -166,7 +168,7 @@ def help_request_post(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             help_request_throttle_check(
-                client_key=help_request_client_key(remote_address=_client_address(request))
+                client_key=help_request_client_key(remote_address=client_address(request))
             )
             help_request_submit(
                 who=form.cleaned_data["who"],
@@ -195,22 +197,11 @@ def _help_page(request: HttpRequest, page: Any, form: Any, *, sent: bool, status
     return response
 
 
-def _client_address(request: HttpRequest) -> str:
-    # Behind the production proxy the address arrives in X-Forwarded-For (set by nginx, not the client).
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-
-
-READING_REPORT_DAYS = 30
-
-
 def reading_report(request: HttpRequest) -> HttpResponse:
     """For editors: the most read material per language over the last 30 days, from aggregate counts."""
     from cms.analytics import tally
     from cms.selectors import most_read
 
     tally.flush()
-    rows = most_read(days=READING_REPORT_DAYS, per_language=10)
-    return TemplateResponse(
-        request, "cms/admin/reading_report.html", {"rows": rows, "days": READING_REPORT_DAYS}
-    )
+    rows = most_read(days=READING_DAYS, per_language=10)
+    return TemplateResponse(request, "cms/admin/reading_report.html", {"rows": rows, "days": READING_DAYS})

@@ -74,14 +74,13 @@ WAGTAIL_NOTIFIERS: list[tuple[Signal, type, str, WorkflowEvent]] = [
         WorkflowEvent.WORKFLOW_APPROVED,
     ),
 ]
-RECEIVERS = {event: _deferred_notifier(event) for *_rest, event in WAGTAIL_NOTIFIERS}
 
 
 def workflow_notifications_defer() -> None:
     """Replace Wagtail's moderation mail receivers by ones that send through a task after commit."""
     for signal, sender, dispatch_uid, event in WAGTAIL_NOTIFIERS:
         signal.disconnect(sender=sender, dispatch_uid=dispatch_uid)
-        signal.connect(RECEIVERS[event], sender=sender, dispatch_uid=dispatch_uid, weak=False)
+        signal.connect(_deferred_notifier(event), sender=sender, dispatch_uid=dispatch_uid, weak=False)
 
 
 @hooks.register("before_edit_page")
@@ -131,21 +130,6 @@ def _model_being_created(request: HttpRequest, context: dict[str, Any]) -> type 
         return apps.get_model(kwargs["content_type_app_name"], kwargs["content_type_model_name"])
     except (KeyError, LookupError):
         return None
-
-
-@hooks.register("construct_page_action_menu")
-def name_the_workflow_of_a_new_page(
-    menu_items: list[ActionMenuItem], request: HttpRequest, context: dict[str, Any]
-) -> None:
-    model = _model_being_created(request, context)
-    if model is None or not issubclass(model, TheologicalReviewMixin):
-        return
-    workflow = theological_review_workflow()
-    if workflow is None:
-        return
-    for index, item in enumerate(menu_items):
-        if item.name == SubmitForModerationMenuItem.name:
-            menu_items[index] = SubmitNewPageMenuItem(workflow, order=item.order)
 
 
 # Direct publishing of theological material (docs/decisions/0007-review-workflows.md). The
@@ -198,14 +182,22 @@ def refuse_creating_theological_material_published(
 
 
 @hooks.register("construct_page_action_menu")
-def no_publish_button_on_new_theological_material(
+def adapt_the_menu_of_new_theological_material(
     menu_items: list[ActionMenuItem], request: HttpRequest, context: dict[str, Any]
 ) -> None:
-    # On the create view Wagtail asks the parent page, which knows nothing of the new page's kind.
+    # On the create view Wagtail asks the parent page, which knows nothing of the new page's kind:
+    # it would offer Publish and name the parent's workflow.
     model = _model_being_created(request, context)
-    if model is None or not issubclass(model, TheologicalReviewMixin) or request.user.is_superuser:
+    if model is None or not issubclass(model, TheologicalReviewMixin):
         return
-    menu_items[:] = [item for item in menu_items if item.name != PublishMenuItem.name]
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != PublishMenuItem.name]
+    workflow = theological_review_workflow()
+    if workflow is None:
+        return
+    for index, item in enumerate(menu_items):
+        if item.name == SubmitForModerationMenuItem.name:
+            menu_items[index] = SubmitNewPageMenuItem(workflow, order=item.order)
 
 
 @hooks.register("register_admin_urls")

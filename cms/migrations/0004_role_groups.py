@@ -11,7 +11,7 @@ cms.services.site_ensure creates, so cms.roles.roles_page_permissions_ensure gra
 
 from django.db import migrations
 
-from outreach.core.groups import GROUP_MIGRATION_DEPENDENCIES, group_ensure_operation
+from outreach.core.groups import GROUP_MIGRATION_DEPENDENCIES, group_ensure_operation, permission_ensure
 from outreach.core.roles import (
     COLLECTION_PERMISSIONS,
     ENABLE_TWO_FACTOR,
@@ -34,16 +34,6 @@ PAGE_PERMISSION_NAMES = {
 }
 
 
-def permission_get(apps, app_label, model, codename, name):  # type: ignore[no-untyped-def]
-    content_type, _ = apps.get_model("contenttypes", "ContentType").objects.get_or_create(
-        app_label=app_label, model=model
-    )
-    permission, _ = apps.get_model("auth", "Permission").objects.get_or_create(
-        content_type=content_type, codename=codename, defaults={"name": name}
-    )
-    return permission
-
-
 def tree_permissions_grant(apps, schema_editor):  # type: ignore[no-untyped-def]
     groups = apps.get_model("auth", "Group").objects
     root_page = apps.get_model("wagtailcore", "Page").objects.filter(depth=1).first()
@@ -52,7 +42,7 @@ def tree_permissions_grant(apps, schema_editor):  # type: ignore[no-untyped-def]
         for name, codenames in PAGE_PERMISSIONS_ON_ROOT.items():
             group = groups.get(name=name)
             for codename in codenames:
-                permission = permission_get(apps, "wagtailcore", "page", codename, PAGE_PERMISSION_NAMES[codename])
+                permission = permission_ensure(apps, ("wagtailcore", "page", codename, PAGE_PERMISSION_NAMES[codename]))
                 apps.get_model("wagtailcore", "GroupPagePermission").objects.get_or_create(
                     group=group, page=root_page, permission=permission
                 )
@@ -63,20 +53,20 @@ def tree_permissions_grant(apps, schema_editor):  # type: ignore[no-untyped-def]
             group = groups.get(name=name)
             for spec in specs:
                 apps.get_model("wagtailcore", "GroupCollectionPermission").objects.get_or_create(
-                    group=group, collection=root_collection, permission=permission_get(apps, *spec)
+                    group=group, collection=root_collection, permission=permission_ensure(apps, spec)
                 )
 
 
 def helpline_two_factor_require(apps, schema_editor):  # type: ignore[no-untyped-def]
     group = apps.get_model("auth", "Group").objects.filter(name=HELPLINE).first()
     if group is not None:
-        group.permissions.add(permission_get(apps, *ENABLE_TWO_FACTOR))
+        group.permissions.add(permission_ensure(apps, ENABLE_TWO_FACTOR))
 
 
 def helpline_two_factor_release(apps, schema_editor):  # type: ignore[no-untyped-def]
     group = apps.get_model("auth", "Group").objects.filter(name=HELPLINE).first()
     if group is not None:
-        group.permissions.remove(permission_get(apps, *ENABLE_TWO_FACTOR))
+        group.permissions.remove(permission_ensure(apps, ENABLE_TWO_FACTOR))
 
 
 def wagtail_starter_groups_remove(apps, schema_editor):  # type: ignore[no-untyped-def]

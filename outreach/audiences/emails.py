@@ -5,9 +5,9 @@ the subject, the body nor a link names a topic."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils.translation import get_language_bidi, override
 from django.utils.translation import gettext_lazy as _
+
+from outreach.core.emails import multipart_message
 
 from .models import Subscriber
 from .tokens import subscription_links
@@ -33,22 +33,15 @@ def subscription_message(*, subscriber: Subscriber, kind: str, language: str) ->
         raise ValueError(f"unknown subscription mail {kind!r}")
     if language not in dict(settings.LANGUAGES):
         language = subscriber.language
-    with override(language):
-        context = {
-            "links": subscription_links(subscriber=subscriber, language=language),
-            "language": language,
-            "direction": "rtl" if get_language_bidi() else "ltr",
-            "confirm_days": settings.SUBSCRIPTION_CONFIRM_MAX_AGE_DAYS,
-        }
-        subject = str(SUBJECTS[kind])
-        text = render_to_string(f"{TEMPLATES[kind]}.txt", context)
-        html = render_to_string(f"{TEMPLATES[kind]}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+    context = {
+        "links": subscription_links(subscriber=subscriber, language=language),
+        "confirm_days": settings.SUBSCRIPTION_CONFIRM_MAX_AGE_DAYS,
+    }
+    return multipart_message(
+        template=TEMPLATES[kind],
+        subject=SUBJECTS[kind],
+        context=context,
+        language=language,
         from_email=settings.SUBSCRIPTION_FROM_EMAIL,
-        to=[subscriber.email],
-        headers={"Content-Language": language},
+        to=subscriber.email,
     )
-    message.attach_alternative(html, "text/html")
-    return message

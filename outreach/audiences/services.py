@@ -7,8 +7,6 @@ same for a new, a pending, an active and an unsubscribed address, and even when 
 because the address had too many requests."""
 
 import hashlib
-import logging
-import smtplib
 import time
 import uuid
 from datetime import datetime, timedelta
@@ -25,14 +23,13 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from outreach.core.exceptions import ApplicationError, TemporaryError
+from outreach.core.emails import message_send
+from outreach.core.exceptions import ApplicationError
 
 from .emails import ALREADY_SUBSCRIBED_MAIL, CONFIRM_MAIL, subscription_message
 from .models import ConsentRecord, Subscriber
 from .permissions import can_delete_subscriber, can_export_subscriber
 from .tokens import CONFIRM, PREFERENCES, UNKNOWN, UNSUBSCRIBE, subscriber_key_from_token
-
-logger = logging.getLogger(__name__)
 
 # Audit log actions, registered with labels in wagtail_hooks.py (register_log_actions).
 LOG_EXPORT = "audiences.export"
@@ -336,17 +333,10 @@ def subscription_mail_send(*, subscriber_id: int, kind: str, language: str) -> N
     expected = {CONFIRM_MAIL: Subscriber.Status.PENDING, ALREADY_SUBSCRIBED_MAIL: Subscriber.Status.ACTIVE}
     if subscriber is None or subscriber.status != expected[kind]:
         return
-    message = subscription_message(subscriber=subscriber, kind=kind, language=language)
-    try:
-        message.send()
-    except smtplib.SMTPRecipientsRefused:
-        # Permanent: retrying will not make the server take the address. Logged without it.
-        logger.warning("The mail server refused the address of subscriber %s.", subscriber.pk)
-    except (smtplib.SMTPException, OSError) as error:
-        # `from None`: the server's own error text may quote the address.
-        raise TemporaryError(
-            f"Sending the {kind} mail to subscriber {subscriber.pk} failed: {type(error).__name__}"
-        ) from None
+    message_send(
+        subscription_message(subscriber=subscriber, kind=kind, language=language),
+        description=f"the {kind} mail to subscriber {subscriber.pk}",
+    )
 
 
 def subscriptions_purge_unconfirmed(*, older_than_days: int = 7, now: datetime | None = None) -> int:

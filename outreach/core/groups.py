@@ -19,22 +19,26 @@ GROUP_MIGRATION_DEPENDENCIES = [
 ]
 
 
+def permission_ensure(apps, spec: PermissionSpec):  # type: ignore[no-untyped-def]
+    """The permission `spec` names, from a migration's `apps`. Django creates model permissions only
+    after all migrations ran (post_migrate), so a fresh database does not have them yet: create them
+    the way post_migrate would."""
+    app_label, model, codename, label = spec
+    content_type, _ = apps.get_model("contenttypes", "ContentType").objects.get_or_create(
+        app_label=app_label, model=model
+    )
+    permission, _ = apps.get_model("auth", "Permission").objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": label}
+    )
+    return permission
+
+
 def group_ensure_operation(name: str, permissions: Sequence[PermissionSpec]) -> migrations.RunPython:
     """A migration operation that creates the group `name` holding exactly `permissions` (and
     removes the group when the migration is reversed)."""
 
     def create(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-        content_types = apps.get_model("contenttypes", "ContentType").objects
-        permission_model = apps.get_model("auth", "Permission").objects
-        held = []
-        for app_label, model, codename, label in permissions:
-            # Django creates model permissions only after all migrations ran (post_migrate), so a
-            # fresh database does not have them yet: create them the way post_migrate would.
-            content_type, _ = content_types.get_or_create(app_label=app_label, model=model)
-            permission, _ = permission_model.get_or_create(
-                content_type=content_type, codename=codename, defaults={"name": label}
-            )
-            held.append(permission)
+        held = [permission_ensure(apps, spec) for spec in permissions]
         group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=name)
         group.permissions.set(held)
 

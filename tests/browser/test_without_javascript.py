@@ -2,17 +2,9 @@
 reads, links and submits: the scripts only improve what the HTML already does."""
 
 import pytest
-import wagtail_factories
 
 from outreach.helpline.models import HelpRequest
-from tests.browser.test_accessibility import KINDS, full_body
-from tests.factories.cms import (
-    AudienceFactory,
-    HelpPageFactory,
-    TopicFactory,
-    TopicIndexPageFactory,
-    article_add,
-)
+from tests.factories.cms import KINDS, pages_of_every_kind_add
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,23 +20,9 @@ def page_without_javascript(browser):
 @pytest.fixture
 def site_of_every_kind(homes):
     home = homes["fa-af"]
-    image = wagtail_factories.ImageFactory(title="Steppe")
-    help_page = HelpPageFactory(parent=home, locale=home.locale, slug="help", title="کمک")
-    topic = TopicFactory(slug="online", locale=home.locale, name="آنلاین")
-    audience = AudienceFactory(slug="parents", locale=home.locale, name="والدین")
-    TopicIndexPageFactory(parent=home, locale=home.locale)
-    for slug, factory_class in KINDS.items():
-        material = article_add(
-            home=home,
-            factory_class=factory_class,
-            slug=slug,
-            title=f"Material {slug}",
-            body=full_body(image, help_page),
-            listing_image=image,
-        )
-        material.topics.add(topic)
-        material.audiences.add(audience)
-        material.save()
+    pages_of_every_kind_add(
+        home=home, topic_name="آنلاین", audience_name="والدین", help_title="کمک", titled=True
+    )
     return home
 
 

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import override
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry, PageLogEntry
-from wagtail.users.models import UserProfile
 from wagtail_localize.models import Translation, TranslationSource
 
 from outreach.core.roles import (
@@ -28,7 +27,7 @@ from outreach.core.roles import (
 from outreach.helpline.services import help_request_view_record
 from tests.factories.cms import article_add
 from tests.factories.helpline import HelpRequestFactory, helpline_member
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, in_english
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -39,16 +38,9 @@ CONTACT = "telegram @secret_sister_77"
 SITE_HISTORY = "wagtailadmin_reports:site_history"
 
 
-def english(user):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
 @pytest.fixture
 def administrator():
-    return english(UserFactory(username="admin-aidos", groups=[ADMINISTRATOR]))
+    return in_english(UserFactory(username="admin-aidos", groups=[ADMINISTRATOR]))
 
 
 @pytest.fixture

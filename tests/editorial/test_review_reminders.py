@@ -13,7 +13,7 @@ from wagtail.users.models import UserProfile
 from cms.upkeep import REVIEW_REMINDER_ACTION, review_reminders_send
 from outreach.core.roles import EDITOR, PARTNER, PROGRAM_OFFICER
 from tests.factories.cms import ScholarAnswerPageFactory, article_add
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, in_english
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +36,7 @@ def pages(homes):
     """Dana's two overdue pages (Kazakh and Russian), her page not yet due and her overdue draft;
     Timur's overdue page; an overdue page nobody owns. Dana reads the admin in English, Timur has
     no preference."""
-    dana = UserFactory(username="dana", first_name="Dana", last_name="Nurlanova")
-    profile = UserProfile.get_for_user(dana)
-    profile.preferred_language = "en"
-    profile.save()
+    dana = in_english(UserFactory(username="dana", first_name="Dana", last_name="Nurlanova"))
     timur = UserFactory(username="timur")
     return {
         "dana": dana,
@@ -175,11 +172,7 @@ def test_the_task_sends_the_reminders(smtp_server, homes):
 
 @pytest.fixture
 def english_editor():
-    user = UserFactory(username="editor", groups=[EDITOR])
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
+    return in_english(UserFactory(username="editor", groups=[EDITOR]))
 
 
 def test_the_report_lists_overdue_and_soon_due_live_material(client, homes, english_editor):

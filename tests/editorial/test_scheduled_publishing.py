@@ -20,7 +20,7 @@ from cms.pages.kinds import ArticlePage
 from cms.tasks import pages_publish_scheduled as pages_publish_scheduled_task
 from outreach.core.roles import PUBLISHER
 from tests.factories.cms import VideoPageFactory, article_add
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +158,8 @@ def test_a_page_another_worker_is_publishing_is_left_to_it(home):
 
 def test_a_go_live_time_entered_as_10_00_in_almaty_is_stored_in_utc_and_shown_back_as_10_00(home):
     # given a publisher editing a draft video in the admin, with no time zone of their own chosen
-    publisher = UserFactory(username="publisher", groups=[PUBLISHER])
+    publisher = in_english(UserFactory(username="publisher", groups=[PUBLISHER]))
     profile = UserProfile.get_for_user(publisher)
-    profile.preferred_language = "en"
-    profile.save()
     assert profile.current_time_zone == ""
     # (a video: articles are scheduled through their review, tests/editorial/test_scheduling.py)
     page = article_add(home=home, factory_class=VideoPageFactory, slug="later", live=False)

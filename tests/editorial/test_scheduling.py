@@ -6,23 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
-from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
 from wagtail_localize.operations import TranslationCreator
 
 from cms.editorial import ScheduledChanges, pages_publish_scheduled
 from cms.scheduling import page_schedule
 from cms.translation_review import translation_submit
-from cms.workflows import PUBLISHING, review_workflows_ensure
+from cms.workflows import PUBLISHING
 from outreach.core.exceptions import ApplicationError
-from outreach.core.roles import EDITOR, PUBLISHER, THEOLOGICAL_REVIEWER, TRANSLATOR_GROUPS
+from outreach.core.roles import TRANSLATOR_GROUPS
 from tests.factories.cms import ArticlePageFactory, VideoPageFactory, article_add
-from tests.factories.users import UserFactory
+from tests.factories.users import member, signed_in
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -34,30 +32,9 @@ GO_LIVE_UTC = datetime(2030, 6, 15, 5, 0, tzinfo=UTC)
 EXPIRY_UTC = datetime(2030, 6, 20, 13, 30, tzinfo=UTC)
 
 
-def member(groups: list[str], username: str):
-    """A member of role groups who reads the admin in English."""
-    user = UserFactory(username=username, groups=groups)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
 @pytest.fixture
-def people(homes) -> dict:
-    review_workflows_ensure(django_apps)
-    return {
-        "editor": member([EDITOR], "editor"),
-        "reviewer": member([THEOLOGICAL_REVIEWER], "reviewer"),
-        "publisher": member([PUBLISHER], "publisher"),
-        "translator": member([TRANSLATOR_GROUPS["kk"]], "translator"),
-    }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+def people(homes, people) -> dict:
+    return {**people, "translator": member([TRANSLATOR_GROUPS["kk"]], "translator")}
 
 
 def submitted(page: Page, editor) -> Page:

@@ -6,32 +6,17 @@ and hand the work to an outside translator as a PO file."""
 import polib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.client import encode_multipart
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry
-from wagtail_localize.models import StringSegment, StringTranslation, Translation
+from wagtail_localize.models import StringTranslation, Translation
 
 from cms.translation_coverage import Status, translation_coverage
 from outreach.core.roles import PUBLISHER, TRANSLATOR_GROUPS
 from tests.factories.cms import ResourcePageFactory, article_add
+from tests.factories.translation import KAZAKH, RUSSIAN, kazakh_strings_translate, russian_material_add
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-BOUNDARY = "translation-test-boundary"
-
-RUSSIAN = {
-    "title": "Правда о Сирии",
-    "summary": "Что на самом деле ждёт тех, кто уезжает.",
-    "paragraph": "Вербовщики обещают семью и смысл.",
-}
-KAZAKH = {
-    "Правда о Сирии": "Сирия туралы шындық",
-    "Что на самом деле ждёт тех, кто уезжает.": "Кеткендерді шын мәнінде не күтеді.",
-    "Вербовщики обещают семью и смысл.": "Жалдаушылар отбасы мен мән уәде етеді.",
-    "Правда о Сирии сегодня": "Сирия туралы бүгінгі шындық",
-    "syria": "siriya",
-}
 
 
 @pytest.fixture
@@ -46,14 +31,7 @@ def people(homes):
 def russian_page(homes):
     # A resource: a publisher publishes its translation from the translation editor. Articles go
     # through the theological review instead (tests/editorial/test_translation_review.py).
-    page = article_add(
-        home=homes["ru"],
-        factory_class=ResourcePageFactory,
-        slug="syria",
-        title=RUSSIAN["title"],
-        summary=RUSSIAN["summary"],
-        body=[{"type": "paragraph", "value": f"<p>{RUSSIAN['paragraph']}</p>"}],
-    )
+    page = russian_material_add(home=homes["ru"], factory_class=ResourcePageFactory)
     page.save_revision().publish()
     return page
 
@@ -72,21 +50,6 @@ def submit_into_kazakh(client, page: Page, homes) -> Page:
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_pages:edit", args=[kazakh.pk])
     return kazakh
-
-
-def translate_segments(client, translation: Translation) -> int:
-    """Translate every string segment through wagtail-localize's editor API, as its editor does."""
-    segments = StringSegment.objects.filter(source=translation.source).select_related("string")
-    for segment in segments:
-        url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk])
-        value = KAZAKH.get(segment.string.data, segment.string.data)
-        response = client.put(
-            url,
-            data=encode_multipart(BOUNDARY, {"value": value}),
-            content_type=f"multipart/form-data; boundary={BOUNDARY}",
-        )
-        assert response.status_code in (200, 201), response.content
-    return len(segments)
 
 
 def publish_translation(client, kazakh: Page, django_capture_on_commit_callbacks) -> None:
@@ -127,7 +90,7 @@ def test_segments_translated_then_published_then_synced_after_the_source_changes
     client.force_login(people["translator"])
     kazakh = submit_into_kazakh(client, russian_page, homes)
     translation = Translation.objects.get(source__object_id=russian_page.translation_key)
-    total = translate_segments(client, translation)
+    total = kazakh_strings_translate(client, translation)
     assert translation.get_progress() == (total, total)
     # when the publisher publishes it from the translation editor
     client.force_login(people["publisher"])
@@ -163,7 +126,7 @@ def test_segments_translated_then_published_then_synced_after_the_source_changes
         Status.OUT_OF_DATE,
         False,
     )
-    translate_segments(client, translation)
+    kazakh_strings_translate(client, translation)
     # and the publisher publishes the translation
     client.force_login(people["publisher"])
     publish_translation(client, kazakh, django_capture_on_commit_callbacks)

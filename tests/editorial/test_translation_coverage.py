@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 from wagtail.models import Locale, Page
-from wagtail.users.models import UserProfile
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.translation_coverage import Status, translation_coverage
 from outreach.core.roles import EDITOR, PARTNER, PROGRAM_OFFICER, TRANSLATOR_GROUPS
 from tests.factories.cms import ArticlePageFactory, ResourcePageFactory, article_add, translation_add
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, in_english
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +23,6 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 def times(page: Page, *, published: datetime | None = None, revised: datetime | None = None) -> None:
     """Set when a page was last published and last revised, as the editor would have left them."""
     Page.objects.filter(pk=page.pk).update(last_published_at=published, latest_revision_created_at=revised)
-
-
-def english_reader(**kwargs):
-    """A user who reads the admin in English."""
-    user = UserFactory(**kwargs)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
 
 
 def row_of(coverage, page: Page):
@@ -212,7 +202,7 @@ def test_the_selector_costs_two_queries_whatever_the_number_of_pages(
 
 def test_an_editor_sees_every_language_with_totals_and_links_to_write_each_translation(client, material):
     # given
-    client.force_login(english_reader(groups=[EDITOR]))
+    client.force_login(in_english(UserFactory(groups=[EDITOR])))
     # when
     response = client.get(reverse("cms_translation_coverage"))
     # then
@@ -237,7 +227,7 @@ def test_a_dari_translator_lands_on_their_queue(client, homes, material):
     times(done, published=T0, revised=T0)
     dari = translation_add(source=done, home=homes["fa-af"])
     times(dari, published=T0 + timedelta(hours=1), revised=T0 + timedelta(hours=1))
-    client.force_login(english_reader(groups=[TRANSLATOR_GROUPS["fa-af"]]))
+    client.force_login(in_english(UserFactory(groups=[TRANSLATOR_GROUPS["fa-af"]])))
     # when
     response = client.get(reverse("cms_translation_coverage"))
     # then only the Dari column, and only what is still to do in Dari
@@ -252,7 +242,7 @@ def test_a_dari_translator_lands_on_their_queue(client, homes, material):
 
 
 def test_the_report_exports_a_spreadsheet_of_statuses(client, material):
-    client.force_login(english_reader(superuser=True))
+    client.force_login(in_english(UserFactory(superuser=True)))
     response = client.get(reverse("cms_translation_coverage") + "?export=csv&page_type=cms.articlepage")
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode().splitlines()

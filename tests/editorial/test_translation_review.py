@@ -8,74 +8,37 @@ from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
-from django.apps import apps as django_apps
 from django.test import Client
-from django.test.client import encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-from wagtail.users.models import UserProfile
-from wagtail_localize.models import StringSegment, Translation
+from wagtail_localize.models import Translation
 
 from cms.editorial import ScheduledChanges, pages_publish_scheduled
-from cms.workflows import PUBLISHING, THEOLOGICAL_REVIEW, review_workflows_ensure
-from outreach.core.roles import EDITOR, PUBLISHER, THEOLOGICAL_REVIEWER, TRANSLATOR_GROUPS
+from cms.workflows import PUBLISHING, THEOLOGICAL_REVIEW
+from outreach.core.roles import TRANSLATOR_GROUPS
 from tests.factories.cms import VideoPageFactory, article_add
-from tests.factories.users import UserFactory
+from tests.factories.translation import KAZAKH, RUSSIAN, kazakh_strings_translate, russian_material_add
+from tests.factories.users import member, signed_in
 
 pytestmark = pytest.mark.django_db
 
-BOUNDARY = "translation-review-boundary"
-RUSSIAN = {
-    "title": "Правда о Сирии",
-    "summary": "Что на самом деле ждёт тех, кто уезжает.",
-    "paragraph": "Вербовщики обещают семью и смысл.",
-}
-KAZAKH = {
-    "Правда о Сирии": "Сирия туралы шындық",
-    "Что на самом деле ждёт тех, кто уезжает.": "Кеткендерді шын мәнінде не күтеді.",
-    "Вербовщики обещают семью и смысл.": "Жалдаушылар отбасы мен мән уәде етеді.",
-    "syria": "siriya",
-}
 SUBMIT_LABEL = "Submit translation for review"
 
 
-def member(groups: list[str], username: str):
-    user = UserFactory(username=username, groups=groups)
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
 @pytest.fixture
-def people(homes) -> dict:
-    review_workflows_ensure(django_apps)
+def people(homes, people) -> dict:
     return {
-        "editor": member([EDITOR], "editor"),
-        "reviewer": member([THEOLOGICAL_REVIEWER], "reviewer"),
-        "publisher": member([PUBLISHER], "publisher"),
+        **people,
         "translator": member([TRANSLATOR_GROUPS["kk"]], "aigerim"),
         "dari": member([TRANSLATOR_GROUPS["fa-af"]], "dari"),
     }
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def russian_article(homes) -> Page:
-    return article_add(
-        home=homes["ru"],
-        slug="syria",
-        title=RUSSIAN["title"],
-        summary=RUSSIAN["summary"],
-        body=[{"type": "paragraph", "value": f"<p>{RUSSIAN['paragraph']}</p>"}],
-    )
+    return russian_material_add(home=homes["ru"])
 
 
 def started_in_kazakh(client: Client, page: Page, homes) -> tuple[Page, Translation]:
@@ -90,20 +53,6 @@ def started_in_kazakh(client: Client, page: Page, homes) -> tuple[Page, Translat
     return kazakh, Translation.objects.get(
         source__object_id=page.translation_key, target_locale=homes["kk"].locale
     )
-
-
-def translate(client: Client, translation: Translation, leave_out: str | None = None) -> None:
-    """Translate the strings through wagtail-localize's editor API, as its editor does."""
-    segments = StringSegment.objects.filter(source=translation.source).select_related("string")
-    for segment in segments:
-        if segment.string.data == leave_out:
-            continue
-        response = client.put(
-            reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk]),
-            data=encode_multipart(BOUNDARY, {"value": KAZAKH.get(segment.string.data, segment.string.data)}),
-            content_type=f"multipart/form-data; boundary={BOUNDARY}",
-        )
-        assert response.status_code in (200, 201), response.content
 
 
 def submit(client: Client, translation: Translation, **kwargs):
@@ -141,7 +90,7 @@ def test_a_kazakh_translator_submits_their_translation_into_the_theological_revi
     # given a Kazakh translator who started and translated the Kazakh version of a Russian article
     client = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(client, russian_article, homes)
-    translate(client, translation)
+    kazakh_strings_translate(client, translation)
     # when they submit it for review
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, translation, follow=True)
@@ -179,7 +128,7 @@ def test_a_translation_with_an_untranslated_string_is_refused_and_changes_nothin
     # given a translation whose paragraph is still in Russian
     client = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(client, russian_article, homes)
-    translate(client, translation, leave_out=RUSSIAN["paragraph"])
+    kazakh_strings_translate(client, translation, leave_out=RUSSIAN["paragraph"])
     before = state_of(kazakh)
     total = translation.get_progress()[0]
     # when the translator submits it
@@ -196,7 +145,7 @@ def test_a_dari_translator_cannot_submit_the_kazakh_translation(homes, people, r
     # given a translated Kazakh translation
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian_article, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     before = state_of(kazakh)
     # when a Dari translator submits it
     response = submit(signed_in(people["dari"]), translation)
@@ -216,7 +165,7 @@ def test_the_translation_editor_offers_the_submission_to_the_translator_and_no_p
     # given a Kazakh translation with one string left
     client = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(client, russian_article, homes)
-    translate(client, translation, leave_out=RUSSIAN["paragraph"])
+    kazakh_strings_translate(client, translation, leave_out=RUSSIAN["paragraph"])
     # when the translator opens the translation editor
     soup = BeautifulSoup(
         client.get(reverse("wagtailadmin_pages:edit", args=[kazakh.pk])).content, "html.parser"
@@ -235,7 +184,7 @@ def test_a_publisher_is_offered_no_publish_in_kazakh_for_an_article_and_is_refus
     # given a translated Kazakh article
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian_article, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     before = state_of(kazakh)
     publisher = signed_in(people["publisher"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[kazakh.pk])
@@ -282,7 +231,7 @@ def test_a_live_translation_resubmitted_stays_as_readers_know_it_until_approved(
     # given a Kazakh article live with its first translation
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian_article, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     translation.save_target(user=people["translator"], publish=True)
     kazakh = Page.objects.get(pk=kazakh.pk).specific
     kazakh.get_latest_revision().publish()
@@ -292,7 +241,7 @@ def test_a_live_translation_resubmitted_stays_as_readers_know_it_until_approved(
     # when the translator corrects the title and submits it again
     KAZAKH[RUSSIAN["title"]] = "Сирия туралы ақиқат"
     try:
-        translate(translator, translation)
+        kazakh_strings_translate(translator, translation)
         response = submit(translator, translation)
     finally:
         KAZAKH[RUSSIAN["title"]] = "Сирия туралы шындық"
@@ -318,7 +267,7 @@ def test_a_translation_sent_back_for_changes_is_resubmitted_into_the_same_review
     # given a Kazakh translation the reviewer sent back
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian_article, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     submit(translator, translation)
     task_state = WorkflowState.objects.for_instance(kazakh).get().current_task_state
     task_state.specific.task.specific.on_action(
@@ -374,7 +323,7 @@ def test_the_whole_flow_from_a_russian_draft_to_both_languages_published_by_beat
     # and a Kazakh translator who translates it with wagtail-localize and submits the translation
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     with django_capture_on_commit_callbacks(execute=True):
         assert submit(translator, translation).status_code == 302
     # and the reviewer who approves the Kazakh version too
@@ -416,7 +365,7 @@ def test_the_reviewer_approves_a_translation_from_the_translation_editor(homes, 
     # given a Kazakh translation submitted into the theological review
     translator = signed_in(people["translator"])
     kazakh, translation = started_in_kazakh(translator, russian_article, homes)
-    translate(translator, translation)
+    kazakh_strings_translate(translator, translation)
     submit(translator, translation)
     reviewer = signed_in(people["reviewer"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[kazakh.pk])

@@ -8,28 +8,20 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.users.models import UserProfile
 
 from cms.analytics import PageViewCount
 from cms.translation_coverage import translation_coverage
 from outreach.core.roles import EDITOR, PARTNER, PROGRAM_OFFICER, TRANSLATOR_GROUPS
 from tests.factories.cms import article_add, translation_add
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, in_english
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
 
 
-def english(user):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
 @pytest.fixture
 def editor():
-    return english(UserFactory(username="editor", groups=[EDITOR]))
+    return in_english(UserFactory(username="editor", groups=[EDITOR]))
 
 
 def reads(page, language: str, views: int, days_ago: int = 0) -> None:

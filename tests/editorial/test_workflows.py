@@ -4,57 +4,25 @@ moderation mail is caught by the loopback SMTP server once the change is committ
 
 import pytest
 from bs4 import BeautifulSoup
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from wagtail.actions.publish_page_revision import PublishPagePermissionError
 from wagtail.models import Page, PageLogEntry, Revision, TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-from wagtail.users.models import UserProfile
 
 from cms.editorial_settings import EditorialSettings
 from cms.pages.home import HomePage
 from cms.pages.kinds import ArticlePage, VideoPage
-from cms.workflows import PUBLISHING, THEOLOGICAL_REVIEW, review_workflows_ensure
-from outreach.core.roles import EDITOR, PUBLISHER, THEOLOGICAL_REVIEWER
+from cms.workflows import PUBLISHING, THEOLOGICAL_REVIEW
+from outreach.core.roles import EDITOR, PUBLISHER
 from tests.factories import cms as factories
-from tests.factories.users import UserFactory
+from tests.factories.users import UserFactory, member, signed_in
 
 pytestmark = pytest.mark.django_db
 
 TITLE = "Why the recruiters' promises fall apart"
 COMMENT = "Quote the whole verse (2:256) and name the tafsir you follow."
-
-
-@pytest.fixture
-def workflows(db) -> dict:
-    """The review workflows as migration 0005 leaves them (made again if a flush removed them)."""
-    return review_workflows_ensure(django_apps)
-
-
-def member(group: str, username: str):
-    """A member of a role group who reads the admin and its mails in English."""
-    user = UserFactory(username=username, groups=[group])
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
-@pytest.fixture
-def people(workflows) -> dict:
-    return {
-        "editor": member(EDITOR, "editor"),
-        "reviewer": member(THEOLOGICAL_REVIEWER, "reviewer"),
-        "publisher": member(PUBLISHER, "publisher"),
-    }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_form(**fields: object) -> dict:
@@ -553,7 +521,7 @@ def test_a_superuser_may_still_publish_an_article_directly(home, superuser):
 
 def test_creating_an_article_published_is_refused_and_creates_nothing(home, workflows):
     # given someone who may both write and publish pages
-    both = member(EDITOR, "both")
+    both = member([EDITOR], "both")
     both.groups.add(Group.objects.get(name=PUBLISHER))
     client = signed_in(both)
     add_url = reverse("wagtailadmin_pages:add", args=["cms", "articlepage", home.pk])

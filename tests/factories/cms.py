@@ -118,3 +118,79 @@ def translation_add(*, source, home: HomePage, **kwargs: object):
     return factory_class(
         parent=home, locale=home.locale, translation_key=source.translation_key, slug=source.slug, **kwargs
     )
+
+
+KINDS = {
+    "article": ArticlePageFactory,
+    "testimony": TestimonyPageFactory,
+    "answer": ScholarAnswerPageFactory,
+    "video": VideoPageFactory,
+    "resource": ResourcePageFactory,
+    "campaign": CampaignLandingPageFactory,
+}
+
+
+def full_body(image, help_page):
+    return [
+        {"type": "heading", "value": {"text": "Heading", "level": "h2"}},
+        {"type": "paragraph", "value": '<p>Text with <a href="/en/">a link</a>.</p>'},
+        {"type": "quote", "value": {"quote": "A quote.", "attribution": "Someone"}},
+        {
+            "type": "scripture",
+            "value": {
+                "original": "لَا إِكْرَاهَ فِي الدِّينِ",
+                "original_language": "ar",
+                "translation": "No compulsion in religion.",
+                "source": "Qur'an 2:256",
+            },
+        },
+        {
+            "type": "image",
+            "value": {"image": image.pk, "alt_text": "A path across the steppe", "caption": "Steppe"},
+        },
+        {
+            "type": "video",
+            "value": {
+                "url": "https://youtu.be/abcdefghijk",
+                "title": "A talk",
+                "transcript": "<p>Words.</p>",
+            },
+        },
+        {
+            "type": "help_callout",
+            "value": {"heading": "Need help?", "text": "Write to us.", "page": help_page.pk},
+        },
+    ]
+
+
+def pages_of_every_kind_add(
+    *,
+    home: HomePage,
+    topic_name: str,
+    audience_name: str,
+    help_title: str | None = None,
+    titled: bool = False,
+) -> None:
+    """One material of every kind under `home`, each with every body block, a listing image, a topic
+    and an audience; the help page the body links to, and the topic index. `titled` names each
+    material "Material <kind>" (otherwise the factories' titles stand, as does the help page's
+    without `help_title`)."""
+    image = wagtail_factories.ImageFactory(title="Steppe")
+    help_page = HelpPageFactory(
+        parent=home, locale=home.locale, slug="help", **({"title": help_title} if help_title else {})
+    )
+    topic = TopicFactory(slug="online", locale=home.locale, name=topic_name)
+    audience = AudienceFactory(slug="parents", locale=home.locale, name=audience_name)
+    TopicIndexPageFactory(parent=home, locale=home.locale)
+    for slug, factory_class in KINDS.items():
+        material = article_add(
+            home=home,
+            factory_class=factory_class,
+            slug=slug,
+            body=full_body(image, help_page),
+            listing_image=image,
+            **({"title": f"Material {slug}"} if titled else {}),
+        )
+        material.topics.add(topic)
+        material.audiences.add(audience)
+        material.save()

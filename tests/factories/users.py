@@ -1,6 +1,8 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
+from wagtail.users.models import UserProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,3 +44,23 @@ class UserFactory(factory.django.DjangoModelFactory):
 def admin_user_with(*permissions: str, **kwargs: object):
     """A user who may log in to the Wagtail admin and holds exactly these extra permissions."""
     return UserFactory(permissions=["wagtailadmin.access_admin", *permissions], **kwargs)
+
+
+def in_english(user):
+    """`user`, now reading the admin and its mails in English (the language tests assert in)."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+def member(groups: list[str], username: str):
+    """A member of role groups who reads the admin and its mails in English."""
+    return in_english(UserFactory(username=username, groups=groups))
+
+
+def signed_in(user) -> Client:
+    """A test client of its own, signed in as `user`, for tests where several people act in turn."""
+    client = Client()
+    client.force_login(user)
+    return client
