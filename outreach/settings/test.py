@@ -38,7 +38,6 @@ AXES_ENABLED = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: the worker process started by the suite opens the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # Apart from var/celery, so a `make run` worker on the same checkout never takes the suite's tasks.
