@@ -64,6 +64,11 @@ COLLECTION_PERMISSIONS = {
         ("wagtailimages", "image", "choose_image", "Can choose image"),
         ("wagtaildocs", "document", "choose_document", "Can choose document"),
     ),
+    # Evidence for results is uploaded as a document.
+    CAMPAIGN_MANAGER: (
+        ("wagtaildocs", "document", "add_document", "Can add document"),
+        ("wagtaildocs", "document", "choose_document", "Can choose document"),
+    ),
 }
 TRANSLATOR_COLLECTION_PERMISSIONS = COLLECTION_PERMISSIONS[EDITOR]
 
@@ -82,6 +87,20 @@ def model_permissions(app_label: str, model: str, verbose_name: str, actions: tu
 
 ALL = ("add", "change", "delete", "view")
 
+# The parts of a joint programme a campaign manager keeps up in full: (model, verbose name).
+CAMPAIGN_PARTS = (
+    ("partnercontact", "partner contact"),
+    ("partnermembership", "partner user"),
+    ("programmepartner", "programme partner"),
+    ("reportingperiod", "reporting period"),
+    ("periodnarrative", "period narrative"),
+    ("resultstatement", "outcome or output"),
+    ("indicator", "indicator"),
+    ("indicatortarget", "indicator target"),
+    ("result", "result"),
+    ("campaign", "campaign"),
+)
+
 # Model permissions (group.permissions) of each role.
 GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
     EDITOR: [
@@ -99,11 +118,27 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
     ],
     CAMPAIGN_MANAGER: [
         ADMIN_ACCESS,
-        *model_permissions("campaigns", "partner", "partner", ("add", "change", "view")),
+        *model_permissions("campaigns", "partner", "partner organisation", ("add", "change", "view")),
+        *model_permissions("campaigns", "jointprogramme", "joint programme", ("add", "change", "view")),
+        *(
+            permission
+            for model, verbose_name in CAMPAIGN_PARTS
+            for permission in model_permissions("campaigns", model, verbose_name, ALL)
+        ),
     ],
+    # Read-only, and only within their own organisation's programmes: the rules in
+    # outreach/campaigns/permissions.py narrow what these permissions open to a partner user's scope.
     PARTNER: [
         ADMIN_ACCESS,
-        *model_permissions("campaigns", "partner", "partner", ("view",)),
+        *(
+            model_permissions("campaigns", model, verbose_name, ("view",))[0]
+            for model, verbose_name in (
+                ("partner", "partner organisation"),
+                ("jointprogramme", "joint programme"),
+                *CAMPAIGN_PARTS,
+            )
+            if model not in ("partnercontact", "partnermembership")
+        ),
     ],
     ADMINISTRATOR: [
         ADMIN_ACCESS,
