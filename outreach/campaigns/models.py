@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
 
 from outreach.core.models import TimeStampedModel
 
@@ -22,7 +24,7 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar")
 
 
-class Partner(TimeStampedModel):
+class Partner(TimeStampedModel, ClusterableModel):
     """A partner organisation that runs joint programmes with us (e.g. the EU Delegation)."""
 
     class Kind(models.TextChoices):
@@ -51,7 +53,7 @@ class Partner(TimeStampedModel):
 class PartnerContact(models.Model):
     """Someone at a partner organisation we work with."""
 
-    partner = models.ForeignKey(
+    partner = ParentalKey(
         Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner")
     )
     name = models.CharField(_("name"), max_length=200)
@@ -89,7 +91,7 @@ class PartnerMembership(models.Model):
         return f"{self.user} @ {self.partner}"
 
 
-class JointProgramme(TimeStampedModel):
+class JointProgramme(TimeStampedModel, ClusterableModel):
     """A programme run with one or more partners, with its budget, period and objectives."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -136,7 +138,7 @@ class ProgrammePartner(models.Model):
         IMPLEMENTING = "implementing", _("Implementing partner")
         ASSOCIATE = "associate", _("Associate")
 
-    programme = models.ForeignKey(
+    programme = ParentalKey(
         JointProgramme, on_delete=models.CASCADE, related_name="partner_roles", verbose_name=_("programme")
     )
     partner = models.ForeignKey(
@@ -168,7 +170,7 @@ class ProgrammePartner(models.Model):
 class ReportingPeriod(models.Model):
     """A period the programme reports on, e.g. a quarter or a year; targets and results belong to one."""
 
-    programme = models.ForeignKey(
+    programme = ParentalKey(
         JointProgramme, on_delete=models.CASCADE, related_name="periods", verbose_name=_("programme")
     )
     name = models.CharField(_("name"), max_length=60, help_text=_("e.g. 2026 Q1"))
@@ -283,7 +285,7 @@ class ResultStatement(models.Model):
                 raise ValidationError({"parent": _("Choose an outcome of the same programme.")})
 
 
-class Indicator(TimeStampedModel):
+class Indicator(TimeStampedModel, ClusterableModel):
     """What a programme measures, with its unit, baseline, targets and where its figures come from."""
 
     class Unit(models.TextChoices):
@@ -388,7 +390,7 @@ def value_errors(unit: str, value: Decimal) -> list[str]:
 class IndicatorTarget(models.Model):
     """The value an indicator should reach by the end of a period."""
 
-    indicator = models.ForeignKey(
+    indicator = ParentalKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
     period = models.ForeignKey(
