@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint format lock chromium messages bench clean
+.PHONY: install run test lint format lock chromium fonts messages bench clean
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --all --ignore '.venv/*' --ignore 'var/*' --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
-run: install
+run: install fonts
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py load_demo
 	@echo ""
@@ -46,6 +46,18 @@ chromium:
 	  fi; \
 	fi
 
+# The partner report's PDF needs a font with Cyrillic letters: DejaVu Sans (docs/decisions/0009).
+REPORT_FONT ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@if [ ! -f $(REPORT_FONT) ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's fonts-dejavu-core for the partner report"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "*** $(REPORT_FONT) is missing: install it with: sudo apt-get install fonts-dejavu-core"; \
+	  fi; \
+	fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -54,7 +66,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install chromium lint
+test: install chromium fonts lint
 	DJANGO_SETTINGS_MODULE=outreach.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

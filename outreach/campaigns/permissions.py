@@ -10,18 +10,48 @@ from typing import Any
 from outreach.core.permissions import is_active_user
 
 
-def partner_of(user: Any) -> Any:
-    """The partner organisation the user acts for, or None for staff. Cached on the user object."""
+def _partner_scope(user: Any) -> tuple[bool, int | None]:
+    """(is a partner user, their organisation's id), read in one query and cached on the user.
+
+    A member of the Partner group without a PartnerMembership is a partner user of no organisation:
+    they see nothing, rather than everything a forgotten link would otherwise open."""
     if not is_active_user(user) or user.is_superuser:
-        return None
-    if not hasattr(user, "_campaigns_partner"):
-        membership = getattr(user, "partner_membership", None) if user.pk else None
-        user._campaigns_partner = membership.partner if membership else None
-    return user._campaigns_partner
+        return (False, None)
+    if not hasattr(user, "_campaigns_scope"):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models import Exists, OuterRef
+
+        from outreach.core.roles import PARTNER
+
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(in_group=Exists(Group.objects.filter(user=OuterRef("pk"), name=PARTNER)))
+            .values_list("partner_membership__partner_id", "in_group")
+            .first()
+        )
+        partner_id, in_group = row if row else (None, False)
+        user._campaigns_scope = (bool(partner_id) or bool(in_group), partner_id)
+    return user._campaigns_scope
 
 
 def is_partner_user(user: Any) -> bool:
-    return partner_of(user) is not None
+    return _partner_scope(user)[0]
+
+
+def partner_id_of(user: Any) -> int | None:
+    """The id of the partner organisation a partner user acts for; None for staff and for a partner
+    user not linked to any organisation."""
+    return _partner_scope(user)[1]
+
+
+def partner_of(user: Any) -> Any:
+    """The partner organisation a partner user acts for, or None."""
+    from .models import Partner
+
+    partner_id = partner_id_of(user)
+    return Partner.objects.filter(pk=partner_id).first() if partner_id else None
 
 
 def _programme_id(obj: Any) -> int | None:
@@ -45,17 +75,19 @@ def _programme_id(obj: Any) -> int | None:
 
 def _in_partner_scope(user: Any, obj: Any) -> bool:
     """A partner user reaches an object only through a programme their organisation takes part in."""
-    partner = partner_of(user)
-    if partner is None or obj is None:
+    is_partner, partner_id = _partner_scope(user)
+    if not is_partner or obj is None:
         return True
+    if partner_id is None:
+        return False
     from .models import Partner, ProgrammePartner
 
     if isinstance(obj, Partner):
-        return obj.pk == partner.pk
+        return obj.pk == partner_id
     programme_id = _programme_id(obj)
     return (
         programme_id is not None
-        and ProgrammePartner.objects.filter(programme_id=programme_id, partner_id=partner.pk).exists()
+        and ProgrammePartner.objects.filter(programme_id=programme_id, partner_id=partner_id).exists()
     )
 
 

@@ -21,21 +21,31 @@ from .permissions import (
     can_view_partner,
     can_view_programme,
     can_view_result,
-    partner_of,
+    is_partner_user,
+    partner_id_of,
 )
 
 
-def _programme_ids_of_partner(partner: Partner) -> QuerySet:
-    return ProgrammePartner.objects.filter(partner_id=partner.pk).values("programme_id")
+def _scoped(queryset: QuerySet, user: Any, programme_field: str) -> QuerySet:
+    """`queryset` narrowed to the programmes of a partner user's organisation (nothing for a partner
+    user linked to none); unchanged for staff."""
+    if not is_partner_user(user):
+        return queryset
+    partner_id = partner_id_of(user)
+    if partner_id is None:
+        return queryset.none()
+    programme_ids = ProgrammePartner.objects.filter(partner_id=partner_id).values("programme_id")
+    return queryset.filter(**{f"{programme_field}__in": programme_ids})
 
 
 def partners_visible_to(*, user: Any) -> QuerySet[Partner]:
     """Partner organisations the user may see, by name: a partner user sees only their own."""
     if not can_view_partner(user):
         return Partner.objects.none()
-    partner = partner_of(user)
     queryset = Partner.objects.order_by("name")
-    return queryset.filter(pk=partner.pk) if partner else queryset
+    if not is_partner_user(user):
+        return queryset
+    return queryset.filter(pk=partner_id_of(user)) if partner_id_of(user) else queryset.none()
 
 
 def programmes_visible_to(*, user: Any) -> QuerySet[JointProgramme]:
@@ -45,8 +55,7 @@ def programmes_visible_to(*, user: Any) -> QuerySet[JointProgramme]:
     queryset = JointProgramme.objects.prefetch_related(
         Prefetch("partner_roles", queryset=ProgrammePartner.objects.select_related("partner"))
     ).order_by("-starts_on", "name")
-    partner = partner_of(user)
-    return queryset.filter(pk__in=_programme_ids_of_partner(partner)) if partner else queryset
+    return _scoped(queryset, user, "pk")
 
 
 def periods_visible_to(*, user: Any) -> QuerySet[ReportingPeriod]:
@@ -54,8 +63,7 @@ def periods_visible_to(*, user: Any) -> QuerySet[ReportingPeriod]:
     if not can_view_programme(user):
         return ReportingPeriod.objects.none()
     queryset = ReportingPeriod.objects.select_related("programme").order_by("programme_id", "starts_on")
-    partner = partner_of(user)
-    return queryset.filter(programme_id__in=_programme_ids_of_partner(partner)) if partner else queryset
+    return _scoped(queryset, user, "programme_id")
 
 
 def indicators_visible_to(*, user: Any) -> QuerySet[Indicator]:
@@ -67,8 +75,7 @@ def indicators_visible_to(*, user: Any) -> QuerySet[Indicator]:
         .prefetch_related(Prefetch("targets", queryset=IndicatorTarget.objects.select_related("period")))
         .order_by("programme_id", "code")
     )
-    partner = partner_of(user)
-    return queryset.filter(programme_id__in=_programme_ids_of_partner(partner)) if partner else queryset
+    return _scoped(queryset, user, "programme_id")
 
 
 def results_visible_to(*, user: Any) -> QuerySet[Result]:
@@ -78,12 +85,7 @@ def results_visible_to(*, user: Any) -> QuerySet[Result]:
     queryset = Result.objects.select_related(
         "indicator", "indicator__programme", "period", "entered_by", "evidence"
     ).order_by("indicator__programme_id", "indicator__code", "period__starts_on", "dimension", "category")
-    partner = partner_of(user)
-    return (
-        queryset.filter(indicator__programme_id__in=_programme_ids_of_partner(partner))
-        if partner
-        else queryset
-    )
+    return _scoped(queryset, user, "indicator__programme_id")
 
 
 def campaigns_visible_to(*, user: Any) -> QuerySet[Campaign]:
@@ -91,5 +93,4 @@ def campaigns_visible_to(*, user: Any) -> QuerySet[Campaign]:
     if not can_view_campaign(user):
         return Campaign.objects.none()
     queryset = Campaign.objects.select_related("programme").order_by("-starts_on", "name")
-    partner = partner_of(user)
-    return queryset.filter(programme_id__in=_programme_ids_of_partner(partner)) if partner else queryset
+    return _scoped(queryset, user, "programme_id")
