@@ -16,3 +16,8 @@ class CmsConfig(AppConfig):
         from cms.workflow_hooks import workflow_notifications_defer
 
         workflow_notifications_defer()
+        # The campaign figures only the site can count, for outreach.campaigns.sources (which never
+        # imports the CMS); here, so beat's worker counts them too.
+        from cms.campaign_sources import sources_register
+
+        sources_register()

@@ -1,6 +1,7 @@
 """Load the demo site: topics and audiences, a help page, a topic index and material of every kind in
 Kazakh, Russian, English and Dari, home-page introductions in every language, illustrations and
-downloadable guides, a programme, partners, an admin.
+downloadable guides, a grant programme, partners, a joint programme with the EU Delegation and its
+campaigns, an admin and a partner user.
 
 Loading is idempotent and never overwrites an editor's work: a page is matched by its translation key
 or by its slug in its language, a topic or audience likewise, an image or a document by its title,
@@ -24,6 +25,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms import demo_content
+from cms.demo_campaigns import joint_programme_ensure
 from cms.demo_content.blocks import Block
 from cms.demo_images import illustration_render
 from cms.pages.help import HelpPage
@@ -65,6 +67,8 @@ COUNTED = (
     "home_pages",
     "programmes",
     "partners",
+    "joint_programmes",
+    "campaigns",
     "promotions",
 )
 # Queries recruiters' material targets, each answered first by the scholars' answer on hijra (shown
@@ -112,6 +116,7 @@ class _DemoLoader:
         self._pages_ensure()
         self._home_pages_fill()
         self._programmes_and_partners_ensure()
+        joint_programme_ensure(page_ids=self.page_ids, created=self.created)
         self._promotions_ensure()
         return self.created
 

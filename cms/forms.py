@@ -29,6 +29,10 @@ class HelpRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     page = forms.IntegerField(widget=forms.HiddenInput)
+    # The campaign landing page the visitor came from (its call to action adds ?from=<id>). Any text
+    # is accepted and checked only when the request is stored: a bad value never stops someone
+    # asking for help.
+    referring_page = forms.CharField(required=False, widget=forms.HiddenInput)
 
     @property
     def is_automated(self) -> bool:

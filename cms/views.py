@@ -156,6 +156,7 @@ def help_request_post(request: HttpRequest) -> HttpResponse:
     """Receive the confidential help form and answer with the help page, thanked or with the errors."""
     from cms.forms import HelpRequestForm
     from cms.pages.help import HelpPage
+    from cms.pages.kinds import CampaignLandingPage
 
     form = HelpRequestForm(request.POST)
     page_id = form.data.get("page", "")
@@ -176,6 +177,7 @@ def help_request_post(request: HttpRequest) -> HttpResponse:
                 contact=form.cleaned_data["contact"],
                 language=get_language(),
                 source_page_id=page.pk,
+                referring_page=CampaignLandingPage.referrer_from(form.cleaned_data["referring_page"]),
             )
         except ApplicationError as error:
             for field_name, messages in error.extra.get("fields", {"__all__": [error.message]}).items():

@@ -43,4 +43,11 @@ def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "task": "cms.upkeep_tasks.review_reminders_send",
             "schedule": crontab(day_of_week=1, hour=1, minute=0),
         },
+        # Every hour (at ten past), count again the figures joint programmes' automatic indicators
+        # take from the platform (page reads, help requests), so partners' results are at most an
+        # hour old. Each run recounts everything, so a missed one costs nothing.
+        "campaigns-automatic-results-refresh": {
+            "task": "outreach.campaigns.tasks.automatic_results_refresh_all",
+            "schedule": crontab(minute=10),
+        },
     }

@@ -35,5 +35,11 @@ class HelpPage(CountedPageMixin, Page):
         from cms.forms import HelpRequestForm
 
         context = super().get_context(request, *args, **kwargs)
-        context.setdefault("form", HelpRequestForm(initial={"page": self.pk}))
+        # The landing page a campaign reader came from travels with the form, without a cookie.
+        referring_page = request.GET.get("from", "")
+        if not (referring_page.isascii() and referring_page.isdigit() and len(referring_page) <= 10):
+            referring_page = ""
+        context.setdefault(
+            "form", HelpRequestForm(initial={"page": self.pk, "referring_page": referring_page})
+        )
         return context

@@ -5,10 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
 from cms.blocks import RICH_TEXT_FEATURES
 from cms.editorial_settings import TheologicalReviewMixin
+from cms.pages.help import HelpPage
 from cms.pages.material import MaterialPage
+
+# A page id fits PostgreSQL's integer; a larger number in a link is not a page, and never a query.
+PAGE_ID_MAX = 2**31 - 1
 
 
 class ArticlePage(TheologicalReviewMixin, MaterialPage):
@@ -141,6 +146,15 @@ class ResourcePage(MaterialPage):
 class CampaignLandingPage(MaterialPage):
     """The page a partner campaign sends people to."""
 
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="landing_pages",
+        verbose_name=_("campaign"),
+        help_text=_("Reads of this page and help requests sent from it count towards this campaign."),
+    )
     call_to_action = models.CharField(_("call to action"), max_length=150, blank=True)
     call_to_action_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -153,12 +167,31 @@ class CampaignLandingPage(MaterialPage):
 
     content_panels = [
         *MaterialPage.content_panels,
+        FieldPanel("campaign"),
         MultiFieldPanel(
             [FieldPanel("call_to_action"), FieldPanel("call_to_action_page")], heading=_("Call to action")
         ),
     ]
+    # Every translation belongs to its source's campaign, so its reads and help requests count there;
+    # not overridable, so a translator cannot move one language's figures to another campaign.
+    override_translatable_fields = [SynchronizedField("campaign", overridable=False)]
     template = "cms/campaign_landing_page.html"
 
     class Meta:
         verbose_name = _("campaign landing page")
         verbose_name_plural = _("campaign landing pages")
+
+    @property
+    def call_to_action_leads_to_help(self) -> bool:
+        """Whether the call to action opens the help form (its link then names this page)."""
+        target = self.call_to_action_page
+        return target is not None and issubclass(target.specific_class or type(target), HelpPage)
+
+    @classmethod
+    def referrer_from(cls, value: object) -> "CampaignLandingPage | None":
+        """The live landing page a visitor's `from` value names; None for anything else (a forged or
+        stale value is ignored, never an error to the visitor)."""
+        text = str(value or "").strip()
+        if not text.isascii() or not text.isdigit() or not 0 < int(text) <= PAGE_ID_MAX:
+            return None
+        return cls.objects.live().filter(pk=int(text)).first()

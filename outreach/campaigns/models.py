@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
@@ -369,6 +370,15 @@ class Indicator(TimeStampedModel, ClusterableModel):
             raise ValidationError({"baseline": _("A percentage lies between 0 and 100.")})
         if self.is_automatic and self.unit == self.Unit.PERCENT:
             raise ValidationError({"source": _("Figures the platform counts are counts, not percentages.")})
+        if self.is_automatic and self.pk and self.results.filter(is_automatic=False).exists():
+            # The platform's count would silently replace what someone entered and evidenced.
+            raise ValidationError(
+                {
+                    "source": _(
+                        "Results of this indicator were entered by hand; delete them before the platform counts it."
+                    )
+                }
+            )
 
 
 def value_errors(unit: str, value: Decimal) -> list[str]:
@@ -505,11 +515,12 @@ class Campaign(TimeStampedModel):
     and what it may spend."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
-        PAUSED = "paused", _("Paused")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # With a context: Wagtail's own "Active" and "Cancelled" are translated for other nouns.
+        PLANNED = "planned", pgettext_lazy("campaign status", "Planned")
+        ACTIVE = "active", pgettext_lazy("campaign status", "Active")
+        PAUSED = "paused", pgettext_lazy("campaign status", "Paused")
+        COMPLETED = "completed", pgettext_lazy("campaign status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("campaign status", "Cancelled")
 
     class Audience(models.TextChoices):
         YOUTH = "youth", _("Young people")

@@ -75,8 +75,10 @@ def _programme_id(obj: Any) -> int | None:
 
 def _in_partner_scope(user: Any, obj: Any) -> bool:
     """A partner user reaches an object only through a programme their organisation takes part in."""
+    if obj is None:
+        return True
     is_partner, partner_id = _partner_scope(user)
-    if not is_partner or obj is None:
+    if not is_partner:
         return True
     if partner_id is None:
         return False
@@ -96,7 +98,9 @@ def _may_read(user: Any, codename: str, obj: Any) -> bool:
 
 
 def _may_write(user: Any, codename: str) -> bool:
-    return is_active_user(user) and not is_partner_user(user) and user.has_perm(f"campaigns.{codename}")
+    # The permission first: it comes from Django's per-request cache, so users outside campaigns
+    # never pay the query that finds a partner user's organisation.
+    return is_active_user(user) and user.has_perm(f"campaigns.{codename}") and not is_partner_user(user)
 
 
 def can_view_partner(user: Any, partner: Any = None) -> bool:
@@ -180,6 +184,38 @@ def can_delete_campaign(user: Any, campaign: Any = None) -> bool:
     return _may_write(user, "delete_campaign")
 
 
+def can_view_statement(user: Any, statement: Any = None) -> bool:
+    return _may_read(user, "view_resultstatement", statement)
+
+
+def can_add_statement(user: Any, statement: Any = None) -> bool:
+    return _may_write(user, "add_resultstatement")
+
+
+def can_change_statement(user: Any, statement: Any = None) -> bool:
+    return _may_write(user, "change_resultstatement")
+
+
+def can_delete_statement(user: Any, statement: Any = None) -> bool:
+    return _may_write(user, "delete_resultstatement")
+
+
+def can_view_narrative(user: Any, narrative: Any = None) -> bool:
+    return _may_read(user, "view_periodnarrative", narrative)
+
+
+def can_add_narrative(user: Any, narrative: Any = None) -> bool:
+    return _may_write(user, "add_periodnarrative")
+
+
+def can_change_narrative(user: Any, narrative: Any = None) -> bool:
+    return _may_write(user, "change_periodnarrative")
+
+
+def can_delete_narrative(user: Any, narrative: Any = None) -> bool:
+    return _may_write(user, "delete_periodnarrative")
+
+
 def can_view_report(user: Any, programme: Any = None) -> bool:
     """The programme dashboard and the partner report: what a partner user comes for."""
     return can_view_programme(user, programme) and can_view_result(user, programme)
@@ -188,6 +224,37 @@ def can_view_report(user: Any, programme: Any = None) -> bool:
 def can_manage_partner_users(user: Any, membership: Any = None) -> bool:
     """Linking admin users to partner organisations, and issuing their API tokens."""
     return _may_write(user, "change_partnermembership")
+
+
+def acts_for_a_partner(user: Any) -> bool:
+    # A Partner group member linked to no organisation reads nothing, so a token would serve nothing.
+    # The permission first, so users outside campaigns never pay the partner lookup's query.
+    return (
+        is_active_user(user)
+        and user.has_perm("campaigns.view_jointprogramme")
+        and partner_id_of(user) is not None
+    )
+
+
+def can_use_api_tokens(user: Any) -> bool:
+    """The page is open to partner users (their own tokens) and to campaign managers."""
+    return acts_for_a_partner(user) or can_manage_partner_users(user)
+
+
+def can_issue_api_token(actor: Any, holder: Any) -> bool:
+    """Tokens are for active partner users: issued by themselves or by a campaign manager."""
+    if not acts_for_a_partner(holder):
+        return False
+    return (acts_for_a_partner(actor) and actor.pk == holder.pk) or can_manage_partner_users(actor)
+
+
+def can_revoke_api_token(actor: Any, token: Any) -> bool:
+    """A partner user revokes their own tokens; a campaign manager revokes any partner user's."""
+    if not is_active_user(actor):
+        return False
+    if is_partner_user(actor):
+        return token.user_id == actor.pk
+    return can_manage_partner_users(actor) and partner_id_of(token.user) is not None
 
 
 def _rules(view, add, change, delete) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -200,6 +267,8 @@ PROGRAMME_RULES = _rules(can_view_programme, can_add_programme, can_change_progr
 INDICATOR_RULES = _rules(can_view_indicator, can_add_indicator, can_change_indicator, can_delete_indicator)
 RESULT_RULES = _rules(can_view_result, can_add_result, can_change_result, can_delete_result)
 CAMPAIGN_RULES = _rules(can_view_campaign, can_add_campaign, can_change_campaign, can_delete_campaign)
+STATEMENT_RULES = _rules(can_view_statement, can_add_statement, can_change_statement, can_delete_statement)
+NARRATIVE_RULES = _rules(can_view_narrative, can_add_narrative, can_change_narrative, can_delete_narrative)
 PARTNER_USER_RULES = _rules(
     can_manage_partner_users, can_manage_partner_users, can_manage_partner_users, can_manage_partner_users
 )

@@ -3,7 +3,9 @@ user may see (outreach/campaigns/permissions.py) and already joined for the page
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
+from knox.models import AuthToken
 
 from .models import (
     Campaign,
@@ -11,16 +13,23 @@ from .models import (
     IndicatorTarget,
     JointProgramme,
     Partner,
+    PartnerMembership,
+    PeriodNarrative,
     ProgrammePartner,
     ReportingPeriod,
     Result,
+    ResultStatement,
 )
 from .permissions import (
+    acts_for_a_partner,
+    can_manage_partner_users,
     can_view_campaign,
     can_view_indicator,
+    can_view_narrative,
     can_view_partner,
     can_view_programme,
     can_view_result,
+    can_view_statement,
     is_partner_user,
     partner_id_of,
 )
@@ -94,3 +103,58 @@ def campaigns_visible_to(*, user: Any) -> QuerySet[Campaign]:
         return Campaign.objects.none()
     queryset = Campaign.objects.select_related("programme").order_by("-starts_on", "name")
     return _scoped(queryset, user, "programme_id")
+
+
+def statements_visible_to(*, user: Any) -> QuerySet[ResultStatement]:
+    """Outcomes and outputs of the programmes the user may see, with their programme and outcome."""
+    if not can_view_statement(user):
+        return ResultStatement.objects.none()
+    return ResultStatement.objects.filter(programme__in=programmes_visible_to(user=user)).select_related(
+        "programme", "parent"
+    )
+
+
+def narratives_visible_to(*, user: Any) -> QuerySet[PeriodNarrative]:
+    """Narratives of the periods of the programmes the user may see, by programme, period, language."""
+    if not can_view_narrative(user):
+        return PeriodNarrative.objects.none()
+    return (
+        PeriodNarrative.objects.filter(period__in=periods_visible_to(user=user))
+        .select_related("period", "period__programme")
+        .order_by("period__programme__name", "period__starts_on", "language")
+    )
+
+
+def partner_memberships_visible_to(*, user: Any) -> QuerySet[PartnerMembership]:
+    """Partner users, for those who manage them."""
+    if not can_manage_partner_users(user):
+        return PartnerMembership.objects.none()
+    return PartnerMembership.objects.select_related("user", "partner").order_by(
+        "partner__name", "user__username"
+    )
+
+
+User = get_user_model()
+
+
+def api_tokens_visible_to(*, user: Any) -> QuerySet[AuthToken]:
+    """Tokens the user may see and revoke, by holder and newest first, with holder and partner."""
+    queryset = AuthToken.objects.select_related("user", "user__partner_membership__partner").order_by(
+        "user__username", "-created"
+    )
+    if acts_for_a_partner(user):
+        return queryset.filter(user_id=user.pk)
+    if can_manage_partner_users(user):
+        return queryset.filter(user__partner_membership__isnull=False)
+    return queryset.none()
+
+
+def token_holders_for(*, actor: Any) -> QuerySet:
+    """Active users the actor may issue tokens for, by username: themselves, or every partner user
+    for a campaign manager."""
+    queryset = User.objects.filter(is_active=True).select_related("partner_membership__partner")
+    if acts_for_a_partner(actor):
+        return queryset.filter(pk=actor.pk)
+    if can_manage_partner_users(actor):
+        return queryset.filter(partner_membership__isnull=False).order_by("username")
+    return queryset.none()

@@ -1,12 +1,19 @@
 """Writes of results and programme partners. Each validates fully and saves all or nothing."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from knox.models import AuthToken
+from wagtail.log_actions import log
 
 from outreach.core.exceptions import ApplicationError
 
@@ -219,5 +226,70 @@ def programme_funding_by_partner(*, programme: JointProgramme) -> list[tuple[Pro
     """Each partner's role and the part of the budget its share stands for."""
     return [
         (role, (programme.budget * role.funding_share / Decimal("100")).quantize(Decimal("0.01")))
-        for role in programme.partner_roles.select_related("partner")
+        # A query of its own: chained on a prefetched modelcluster relation, select_related loses
+        # the programme filter and would list every programme's partners.
+        for role in ProgrammePartner.objects.filter(programme_id=programme.pk).select_related("partner")
     ]
+
+
+# --- API tokens (django-rest-knox) ----------------------------------------------------------
+
+User = get_user_model()
+
+ISSUE_ACTION = "campaigns.api_token.issue"
+REVOKE_ACTION = "campaigns.api_token.revoke"
+ISSUE_LABEL = gettext_lazy("Issue API token")
+REVOKE_LABEL = gettext_lazy("Revoke API token")
+
+# Days a token lives; a partner's system asks for a new one before the old one runs out.
+LIFETIME_CHOICES = [
+    (30, gettext_lazy("30 days")),
+    (90, gettext_lazy("90 days")),
+    (180, gettext_lazy("180 days")),
+    (365, gettext_lazy("365 days")),
+]
+DEFAULT_LIFETIME_DAYS = 365
+# Enough for a production and a test system each changing its key; more means forgotten keys.
+MAX_LIVE_TOKENS_PER_USER = 5
+
+TOO_MANY_TOKENS = gettext_lazy(
+    "%(user)s already holds %(count)s tokens that have not expired; revoke one first."
+)
+NOT_A_LIFETIME = gettext_lazy("Choose how long the token lives: 30, 90, 180 or 365 days.")
+NOT_A_HOLDER = gettext_lazy("Choose a partner user you may issue tokens for.")
+
+
+@transaction.atomic
+def api_token_issue(*, holder: Any, actor: Any, lifetime_days: int) -> tuple[AuthToken, str]:
+    """Issue a token for `holder` that expires in `lifetime_days`; returns it with its key, which is
+    stored nowhere. Raises ApplicationError for a lifetime not on offer or too many live tokens."""
+    if lifetime_days not in dict(LIFETIME_CHOICES):
+        raise ApplicationError(str(NOT_A_LIFETIME), extra={"lifetime_days": lifetime_days})
+    # Lock the holder so two requests at once cannot both slip under the limit.
+    User.objects.select_for_update().filter(pk=holder.pk).first()
+    live = AuthToken.objects.filter(user_id=holder.pk).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
+    )
+    count = live.count()
+    if count >= MAX_LIVE_TOKENS_PER_USER:
+        raise ApplicationError(
+            str(TOO_MANY_TOKENS % {"user": holder.get_username(), "count": count}),
+            extra={"count": count},
+        )
+    token, key = AuthToken.objects.create(user=holder, expiry=timedelta(days=lifetime_days))
+    log(
+        instance=holder,
+        action=ISSUE_ACTION,
+        user=actor,
+        data={"token": token.token_key[:8], "expiry": token.expiry.isoformat()},
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: AuthToken, actor: Any) -> None:
+    """Delete the token: the next request that sends its key is refused."""
+    holder = token.user
+    prefix = token.token_key[:8]
+    token.delete()
+    log(instance=holder, action=REVOKE_ACTION, user=actor, data={"token": prefix})

@@ -51,6 +51,16 @@ class HelpRequest(TimeStampedModel):
     language = models.CharField(_("preferred language"), max_length=16, validators=[validate_language_code])
     # The CMS page the form was sent from; a plain id because a domain app never imports cms.
     source_page_id = models.PositiveIntegerField(_("sent from page"), null=True, blank=True)
+    # The campaign landing page whose call to action led here, so a campaign's help requests can be
+    # counted; a page and nothing else: no address, no trail of what the person read.
+    referring_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("came from campaign page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.NEW)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     assigned_to = models.ForeignKey(

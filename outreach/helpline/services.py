@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
+from wagtail.models import Page
 
 from outreach.core.exceptions import ApplicationError
 
@@ -38,16 +39,27 @@ TOO_MANY_REQUESTS = _(
 
 
 def help_request_submit(
-    *, who: str, message: str, contact: str, language: str, source_page_id: int | None
+    *,
+    who: str,
+    message: str,
+    contact: str,
+    language: str,
+    source_page_id: int | None,
+    referring_page: Page | None = None,
 ) -> HelpRequest:
     """Store a help request from the public form, encrypted at rest. Raises ApplicationError (with
-    the field errors in `extra["fields"]`) on bad input, and then saves nothing."""
+    the field errors in `extra["fields"]`) on bad input, and then saves nothing.
+
+    `referring_page` is the campaign landing page the visitor came from, as the site found it (which
+    pages may refer is the site's rule, cms.pages.kinds.CampaignLandingPage.referrer_from); a page
+    that is not live is not kept."""
     help_request = HelpRequest(
         who=who,
         message=(message or "").strip(),
         contact=(contact or "").strip(),
         language=(language or "").strip().lower(),
         source_page_id=source_page_id,
+        referring_page=referring_page if referring_page is not None and referring_page.live else None,
     )
     try:
         help_request.full_clean()

@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "axes",
     # API.
     "rest_framework",
-    "rest_framework.authtoken",
     "knox",
     "drf_spectacular",
     # Django.
@@ -287,9 +286,17 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.workflows.workflow_publish_approved"
 PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS = env.float("PAGES_PUBLISH_SCHEDULED_INTERVAL_SECONDS", default=60.0)
 
 # --- API -------------------------------------------------------------------------------------
+# https://jazzband.github.io/django-rest-knox/settings/ : a token lives a year unless its issuer
+# chooses less (outreach/campaigns/token_views.py always passes the lifetime chosen).
+REST_KNOX = {"TOKEN_TTL": timedelta(days=365), "AUTO_REFRESH": False}
+# https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
+    # Partners' systems send a django-rest-knox token (`Authorization: Token <key>`): stored hashed,
+    # always with an expiry, refused once its user is inactive; issued and revoked on the admin's
+    # "API tokens" page (outreach/campaigns/token_views.py). Staff tools use their admin session.
+    # Knox comes first so an unauthenticated request is answered 401 with its WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -299,13 +306,27 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "outreach.core.api.exception_handler",
 }
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach platform API",
-    "DESCRIPTION": "Read access for partners' and internal tools.",
+    "DESCRIPTION": (
+        "Read access for partners' and internal tools: partner organisations, joint programmes, "
+        "their indicators with targets, and results per reporting period.\n\n"
+        "Authenticate with an API token in the `Authorization` header: `Authorization: Token <key>` "
+        "(the `knoxApiToken` scheme). A partner user creates their own token, or a campaign manager "
+        "issues one for them, on the admin's *API tokens* page; the key is shown once, expires on "
+        "the date given there and can be revoked at any time. A partner user's token reads only the "
+        "programmes their organisation takes part in: anything else answers 404.\n\n"
+        "Lists come a page at a time (`page`; `count`, `next`, `previous`, `results`). Errors are "
+        "JSON with a 4xx status: 401 without valid credentials, 403 without the right to read, 400 "
+        "for a filter value that is not valid."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["outreach.core.api.schema_public_endpoints"],
+    # Indicators list the dimensions they are broken down by, results the one they belong to: one enum.
+    "ENUM_NAME_OVERRIDES": {"DimensionEnum": "outreach.campaigns.models.Indicator.Dimension"},
 }
 
 # --- Celery ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from outreach.campaigns.models import Result
 from outreach.campaigns.services import ResultEntry, result_record, results_record_for_period
@@ -12,6 +13,13 @@ from tests.factories.campaigns import IndicatorFactory, JointProgrammeFactory, R
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Messages are asserted in English; the platform's default language is Kazakh."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_result_is_recorded_with_who_entered_it():

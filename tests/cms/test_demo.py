@@ -21,6 +21,7 @@ from wagtail.models import Page, Revision
 
 from cms import demo_content
 from cms.demo import demo_admin_ensure, demo_load
+from cms.demo_campaigns import demo_partner_user_ensure
 from cms.pages import kinds
 from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
@@ -28,7 +29,8 @@ from cms.pages.kinds import ArticlePage, CampaignLandingPage, ResourcePage, Scho
 from cms.pages.material import MaterialPage
 from cms.pages.topics import TopicIndexPage
 from cms.snippets import Audience, Topic
-from outreach.campaigns.models import Partner
+from outreach.campaigns.models import Campaign, JointProgramme, Partner, PeriodNarrative, Result
+from outreach.campaigns.selectors import programmes_visible_to
 from outreach.grants.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,9 @@ FIRST_RUN = {
     "home_pages": 9,
     "programmes": 1,
     "partners": 2,
+    # "Voices of Reason" with the EU Delegation, and its three campaigns.
+    "joint_programmes": 1,
+    "campaigns": 3,
     # "hijra to syria" and the like, in four languages, answered first by the scholars.
     "promotions": 5,
 }
@@ -112,6 +117,8 @@ def row_counts() -> dict[str, int]:
         "home_pages": HomePage.objects.exclude(intro="").count(),
         "programmes": Programme.objects.count(),
         "partners": Partner.objects.count(),
+        "joint_programmes": JointProgramme.objects.count(),
+        "campaigns": Campaign.objects.count(),
         "promotions": SearchPromotion.objects.count(),
     }
 
@@ -359,3 +366,74 @@ def test_searching_for_hijra_to_syria_shows_the_scholars_answer_first(loaded, cl
     promoted = [h.get_text() for h in soup.select(".promoted .card h3")]
     assert len(promoted) == 1
     assert "хиджра" in promoted[0].lower()
+
+
+def test_the_joint_programme_with_the_eu_comes_with_its_framework_results_and_campaigns(loaded):
+    # then (the `loaded` fixture ran the first load)
+    programme = JointProgramme.objects.get(code="eu-voices-of-reason")
+    assert [
+        (role.partner.short_name, role.role, str(role.funding_share))
+        for role in programme.partner_roles.all()
+    ] == [
+        ("EU Delegation", "lead", "90.00"),
+        ("SAMK", "implementing", "10.00"),
+    ]
+    assert [period.name for period in programme.periods.order_by("starts_on")] == [
+        "2026 H1",
+        "2026 H2",
+        "2027 H1",
+        "2027 H2",
+    ]
+    assert [
+        (indicator.code, indicator.source, indicator.targets.count())
+        for indicator in programme.indicators.all()
+    ] == [
+        ("OC1.1", "page_views", 4),
+        ("OC1.2", "help_requests", 4),
+        ("OC1.3", "manual", 4),
+        ("OP1.1", "manual", 4),
+        ("OP1.2", "manual", 4),
+    ]
+    assert Result.objects.filter(indicator__programme=programme).count() == 11
+    assert set(
+        PeriodNarrative.objects.filter(period__programme=programme).values_list("language", flat=True)
+    ) == {"en", "ru"}
+
+
+def test_each_demo_landing_page_points_at_its_campaign_in_every_language(loaded):
+    linked = {
+        (page.slug, page.locale.language_code): page.campaign.name
+        for page in CampaignLandingPage.objects.select_related("locale", "campaign")
+    }
+    assert linked == {
+        (slug, code): name
+        for slug, name in (
+            ("asking-is-not-a-sin", "Asking is not a sin"),
+            ("talk-before-they-do", "Talk before they do"),
+        )
+        for code in DEMO_LANGUAGES
+    }
+    # The link is in the live revision too, so an editor's next publish keeps it.
+    for page in CampaignLandingPage.objects.all():
+        assert page.get_latest_revision_as_object().campaign_id == page.campaign_id
+    assert Campaign.objects.get(name="Asking is not a sin").materials.count() == 2
+
+
+def test_the_demo_partner_user_sees_the_eu_programme_only(loaded, settings, tmp_path, client):
+    # given a second programme the EU takes no part in
+    settings.VAR_DIR = tmp_path
+    JointProgramme.objects.create(
+        name="Other",
+        code="other",
+        objectives="Other work.",
+        starts_on="2026-01-01",
+        ends_on="2026-12-31",
+        budget=1,
+    )
+    # when the demo partner user is created
+    username, password = demo_partner_user_ensure()
+    user = get_user_model().objects.get(username=username)
+    # then they can sign in, see the EU programme, and no other
+    assert client.login(username=username, password=password)
+    assert [programme.code for programme in programmes_visible_to(user=user)] == ["eu-voices-of-reason"]
+    assert demo_partner_user_ensure() == (username, password)

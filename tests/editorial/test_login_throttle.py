@@ -8,7 +8,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests.factories.users import UserFactory
@@ -130,6 +130,6 @@ def test_token_authentication_and_test_logins_are_unaffected(client):
     for _ in range(5):
         login(client, user.username, WRONG)
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user)[1]}")
     # when / then: an API token is not a password login, so axes does not stand in its way
     assert api.get("/api/v1/partners/").status_code == 200

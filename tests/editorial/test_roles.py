@@ -312,7 +312,12 @@ def test_only_the_campaign_manager_adds_a_partner(client, role, created):
     # given
     sign_in(client, role)
     # when
-    response = client.post(reverse("partners:add"), {"name": "UNICEF Kazakhstan", "kind": "international"})
+    response = client.post(
+        reverse("partners:add"),
+        nested_form_data(
+            {"name": "UNICEF Kazakhstan", "kind": "international", "contacts": inline_formset([])}
+        ),
+    )
     # then
     assert Partner.objects.filter(name="UNICEF Kazakhstan").exists() is created
     if not created:

@@ -3,6 +3,7 @@ import logging
 from django.core.management.base import BaseCommand
 
 from cms.demo import demo_admin_ensure, demo_load
+from cms.demo_campaigns import demo_partner_user_ensure
 
 LABELS = {
     "pages": "pages",
@@ -13,6 +14,8 @@ LABELS = {
     "home_pages": "home pages filled in",
     "programmes": "programmes",
     "partners": "partners",
+    "joint_programmes": "joint programmes",
+    "campaigns": "campaigns",
 }
 
 
@@ -42,3 +45,6 @@ class Command(BaseCommand):
             username, password = demo_admin_ensure()
             shown = password or "(the password you set; var/admin-password.txt is gone)"
             self.stdout.write(f"Admin login: {username} / {shown}")
+            username, password = demo_partner_user_ensure()
+            if password:
+                self.stdout.write(f"Partner login (EU Delegation, read-only): {username} / {password}")
