@@ -5,6 +5,7 @@ partner's programme."""
 
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
@@ -109,7 +110,7 @@ def test_a_manager_enters_a_period_and_the_partner_reads_it(live_server, browser
         partner.get_by_role("button", name="Download the report").click()
 
     # then the workbook holds the programme's results
-    workbook = load_workbook(download.value.path())
+    workbook = load_workbook(BytesIO(download.value.path().read_bytes()))
     cells = {
         str(cell.value)
         for sheet in workbook
