@@ -59,67 +59,55 @@ class PartnerFilter(filters.FilterSet):
         fields = ["kind", "is_active"]
 
 
-class PartnerListApi(generics.ListAPIView):
+class ScopedReadApi:
+    """Reads through the view's `selector(user=...)` and asks its `rule(user, obj)` at every door, so
+    list and detail of one entity cannot drift apart."""
+
+    permission_classes = [RulePermission]
+    rule: Any
+    selector: Any
+
+    def permission_rule(self, user: Any, obj: Any) -> bool:
+        return bool(self.rule(user, obj))
+
+    def get_queryset(self) -> QuerySet:
+        return self.selector(user=self.request.user)  # type: ignore[attr-defined]
+
+
+class PartnerApi(ScopedReadApi):
+    serializer_class = PartnerSerializer
+    rule = staticmethod(can_view_partner)
+    selector = staticmethod(partners_visible_to)
+
+
+class PartnerListApi(PartnerApi, generics.ListAPIView):
     """Partner organisations, by name. Filter by `kind` and `is_active`."""
 
-    serializer_class = PartnerSerializer
-    permission_classes = [RulePermission]
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = PartnerFilter
 
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_partner(user, obj)
 
-    def get_queryset(self) -> QuerySet[Partner]:
-        return partners_visible_to(user=self.request.user)
-
-
-class PartnerDetailApi(generics.RetrieveAPIView):
+class PartnerDetailApi(PartnerApi, generics.RetrieveAPIView):
     """One partner organisation."""
 
-    serializer_class = PartnerSerializer
-    permission_classes = [RulePermission]
 
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_partner(user, obj)
-
-    def get_queryset(self) -> QuerySet[Partner]:
-        return partners_visible_to(user=self.request.user)
+def _programmes_with_periods(*, user: Any) -> QuerySet[JointProgramme]:
+    return programmes_visible_to(user=user).prefetch_related("periods")
 
 
-def _programmes_with_periods(request: Any) -> QuerySet[JointProgramme]:
-    return programmes_visible_to(user=request.user).prefetch_related("periods")
+class ProgrammeApi(ScopedReadApi):
+    serializer_class = ProgrammeSerializer
+    rule = staticmethod(can_view_programme)
+    selector = staticmethod(_programmes_with_periods)
 
 
-class ProgrammeListApi(generics.ListAPIView):
+class ProgrammeListApi(ProgrammeApi, generics.ListAPIView):
     """Joint programmes, newest first, with their partners' roles and funding shares and their
     reporting periods."""
 
-    serializer_class = ProgrammeSerializer
-    permission_classes = [RulePermission]
 
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_programme(user, obj)
-
-    def get_queryset(self) -> QuerySet[JointProgramme]:
-        return _programmes_with_periods(self.request)
-
-
-class ProgrammeDetailApi(generics.RetrieveAPIView):
+class ProgrammeDetailApi(ProgrammeApi, generics.RetrieveAPIView):
     """One joint programme."""
-
-    serializer_class = ProgrammeSerializer
-    permission_classes = [RulePermission]
-
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_programme(user, obj)
-
-    def get_queryset(self) -> QuerySet[JointProgramme]:
-        return _programmes_with_periods(self.request)
 
 
 class IndicatorFilter(filters.FilterSet):
@@ -134,35 +122,22 @@ class IndicatorFilter(filters.FilterSet):
         fields = ["programme"]
 
 
-class IndicatorListApi(generics.ListAPIView):
+class IndicatorApi(ScopedReadApi):
+    serializer_class = IndicatorSerializer
+    rule = staticmethod(can_view_indicator)
+    selector = staticmethod(indicators_visible_to)
+
+
+class IndicatorListApi(IndicatorApi, generics.ListAPIView):
     """Indicators by programme and code, with their outcome or output and their targets per period.
     Filter by `programme`."""
 
-    serializer_class = IndicatorSerializer
-    permission_classes = [RulePermission]
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = IndicatorFilter
 
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_indicator(user, obj)
 
-    def get_queryset(self) -> QuerySet[Indicator]:
-        return indicators_visible_to(user=self.request.user)
-
-
-class IndicatorDetailApi(generics.RetrieveAPIView):
+class IndicatorDetailApi(IndicatorApi, generics.RetrieveAPIView):
     """One indicator."""
-
-    serializer_class = IndicatorSerializer
-    permission_classes = [RulePermission]
-
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_indicator(user, obj)
-
-    def get_queryset(self) -> QuerySet[Indicator]:
-        return indicators_visible_to(user=self.request.user)
 
 
 class ResultFilter(filters.FilterSet):
@@ -193,18 +168,12 @@ class ResultFilter(filters.FilterSet):
         fields = ["programme", "period", "indicator", "partner_code"]
 
 
-class ResultListApi(generics.ListAPIView):
+class ResultListApi(ScopedReadApi, generics.ListAPIView):
     """Results by programme, indicator code and period: the overall figure and its breakdowns.
     Filter by `programme`, `period`, `indicator` and `partner_code`."""
 
     serializer_class = ResultSerializer
-    permission_classes = [RulePermission]
+    rule = staticmethod(can_view_result)
+    selector = staticmethod(results_visible_to)
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = ResultFilter
-
-    @staticmethod
-    def permission_rule(user: Any, obj: Any) -> bool:
-        return can_view_result(user, obj)
-
-    def get_queryset(self) -> QuerySet[Result]:
-        return results_visible_to(user=self.request.user)
