@@ -6,6 +6,7 @@ statements, each with indicators that carry a baseline and a target per period; 
 actual values entered (or computed from the platform's own figures) per indicator and period."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -397,6 +398,20 @@ def value_errors(unit: str, value: Decimal) -> list[str]:
     return []
 
 
+# The private collection evidence is kept in (campaigns migration 0004): attendance lists and survey
+# sheets may name people.
+EVIDENCE_COLLECTION = "Programme evidence"
+
+
+def evidence_is_private(document: Any) -> bool:
+    """Whether `document` is kept in the evidence collection, or a collection under it."""
+    collection = document.collection
+    return any(
+        ancestor.name == EVIDENCE_COLLECTION and ancestor.depth == 2
+        for ancestor in [*collection.get_ancestors(), collection]
+    )
+
+
 class IndicatorTarget(models.Model):
     """The value an indicator should reach by the end of a period."""
 
@@ -497,6 +512,17 @@ class Result(TimeStampedModel):
             problems = value_errors(self.indicator.unit, self.value)
             if problems:
                 errors["value"] = problems
+        if self.evidence_id and not evidence_is_private(self.evidence):
+            errors["evidence"] = [
+                str(
+                    _(
+                        "Keep evidence in the “%(collection)s” collection, which only campaign staff and "
+                        "partner users can open; anyone with its address can download a document kept in "
+                        "“%(current)s”."
+                    )
+                    % {"collection": EVIDENCE_COLLECTION, "current": self.evidence.collection.name}
+                )
+            ]
         if bool(self.dimension) != bool(self.category):
             errors["category"] = [str(_("Give both the dimension and its category, or neither."))]
         elif self.dimension and self.indicator_id and self.dimension not in self.indicator.disaggregation:

@@ -480,3 +480,4 @@ def register_partner_campaigns() -> PartnerCampaignsGroup:
 
 from . import report_hooks  # noqa: E402, F401  # isort: skip
 from . import token_hooks  # noqa: E402, F401  # isort: skip
+from . import evidence_hooks  # noqa: E402, F401  # isort: skip
