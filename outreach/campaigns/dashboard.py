@@ -3,7 +3,6 @@ period by period, the budget against what the campaigns were given and spent, an
 status. Every read goes through the selectors that scope to what the user may see, and the number of
 queries does not grow with indicators, periods or results."""
 
-import copy
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -222,16 +221,6 @@ class ProgrammeDashboard:
     statuses: tuple[StatusCount, ...]
 
 
-def _without_prefetched_relations(programme: JointProgramme) -> JointProgramme:
-    """A copy of the programme that reads its partners afresh. programmes_visible_to prefetches
-    partner_roles, and a query chained on a prefetched django-modelcluster relation (as
-    programme_funding_by_partner's select_related is) loses its filter and reads every programme's
-    partners."""
-    plain = copy.copy(programme)
-    plain.__dict__.pop("_prefetched_objects_cache", None)
-    return plain
-
-
 def programme_dashboard(*, user: Any, programme: JointProgramme) -> ProgrammeDashboard:
     """The dashboard of a programme the caller has already found through programmes_visible_to and
     checked with can_view_report. Six queries, however large the programme."""
@@ -246,7 +235,7 @@ def programme_dashboard(*, user: Any, programme: JointProgramme) -> ProgrammeDas
             currency=programme.currency,
             programme_budget=programme.budget,
             campaigns=tuple(CampaignBudget(campaign) for campaign in campaigns),
-            funding=tuple(programme_funding_by_partner(programme=_without_prefetched_relations(programme))),
+            funding=tuple(programme_funding_by_partner(programme=programme)),
         ),
         statuses=tuple(
             StatusCount(status=value, label=str(label), count=counts[value])

@@ -255,7 +255,7 @@ class ServiceValidatedForm(WagtailAdminModelForm):
     the service's rules and messages are the ones the user meets."""
 
     def _post_clean(self) -> None:
-        pass
+        """Skip ModelForm's building and full_clean of the instance: the service does both."""
 
     def add_application_error(self, error: ApplicationError) -> None:
         """Show a service's refusal on the field it names, or above the form."""

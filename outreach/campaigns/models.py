@@ -26,6 +26,12 @@ class Currency(models.TextChoices):
     USD = "USD", _("US dollar")
 
 
+def ends_after_start(name: str) -> models.CheckConstraint:
+    """The database's own guard that a dated row (programme, period, campaign) does not end before
+    it starts; each model's clean() says so in words first."""
+    return models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name=name)
+
+
 class Partner(TimeStampedModel, ClusterableModel):
     """A partner organisation that runs joint programmes with us (e.g. the EU Delegation)."""
 
@@ -116,12 +122,7 @@ class JointProgramme(TimeStampedModel, ClusterableModel):
         verbose_name = _("joint programme")
         verbose_name_plural = _("joint programmes")
         ordering = ["-starts_on", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="campaigns_programme_ends_after_start",
-            )
-        ]
+        constraints = [ends_after_start("campaigns_programme_ends_after_start")]
 
     def __str__(self) -> str:
         return self.name
@@ -185,10 +186,7 @@ class ReportingPeriod(models.Model):
         ordering = ["programme", "starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name"], name="campaigns_period_name_unique"),
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="campaigns_period_ends_after_start",
-            ),
+            ends_after_start("campaigns_period_ends_after_start"),
         ]
 
     def __str__(self) -> str:
@@ -592,12 +590,7 @@ class Campaign(TimeStampedModel):
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="campaigns_campaign_ends_after_start",
-            )
-        ]
+        constraints = [ends_after_start("campaigns_campaign_ends_after_start")]
 
     def __str__(self) -> str:
         return self.name

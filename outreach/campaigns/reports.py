@@ -85,7 +85,7 @@ def partner_report(
         period=period,
         periods=periods,
         language=language,
-        # Not through programme.partner_roles: see dashboard._without_prefetched_relations.
+        # Not chained on programme.partner_roles: see services.programme_funding_by_partner.
         partners=tuple(
             ProgrammePartner.objects.filter(programme_id=programme.pk)
             .select_related("partner")

@@ -54,7 +54,8 @@ def partners_visible_to(*, user: Any) -> QuerySet[Partner]:
     queryset = Partner.objects.order_by("name")
     if not is_partner_user(user):
         return queryset
-    return queryset.filter(pk=partner_id_of(user)) if partner_id_of(user) else queryset.none()
+    partner_id = partner_id_of(user)
+    return queryset.filter(pk=partner_id) if partner_id else queryset.none()
 
 
 def programmes_visible_to(*, user: Any) -> QuerySet[JointProgramme]:
