@@ -21,3 +21,7 @@ class CmsConfig(AppConfig):
         from cms.campaign_sources import sources_register
 
         sources_register()
+        # What digests say: the site's new material, for outreach.broadcasts.digests.
+        from cms.digest_content import provider_register
+
+        provider_register()

@@ -1,21 +1,23 @@
 """The digest subscription as readers meet it: the form, and the three pages its mails link to.
 
 Confirming and leaving happen only on a button press (POST): mail scanners open links, and must not
-subscribe or unsubscribe anyone. Every answer is private and carries no referrer, since the link
-holds a token."""
+subscribe or unsubscribe anyone. A mail program's one-click unsubscribe (RFC 8058) is such a POST too,
+to the same address as the link, with the body "List-Unsubscribe=One-Click". Every answer is private
+and carries no referrer, since the link holds a token."""
 
 from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from cms.search import content_locale
 from cms.snippets import Topic
 from outreach.audiences.models import Subscriber
+from outreach.audiences.regions import REGION_CHOICES
 from outreach.audiences.selectors import subscriber_for_preferences
 from outreach.audiences.services import (
     subscriber_preferences_update,
@@ -24,6 +26,7 @@ from outreach.audiences.services import (
     subscription_request,
     subscription_unsubscribe,
 )
+from outreach.audiences.tokens import UNSUBSCRIBE, subscription_links
 from outreach.core.exceptions import ApplicationError
 
 # Bump when the consent text below changes; each consent record keeps the version the reader saw.
@@ -42,6 +45,13 @@ class SubscriptionForm(forms.Form):
     )
     frequency = forms.ChoiceField(
         label=_("How often"), choices=Subscriber.Frequency.choices, initial=Subscriber.Frequency.WEEKLY
+    )
+    region = forms.ChoiceField(
+        label=_("Where you live (optional)"),
+        choices=[("", _("I would rather not say")), *REGION_CHOICES],
+        required=False,
+        help_text=_("Only so that our mail reaches you at a sensible time of your day."),
+        widget=forms.Select(attrs={"aria-describedby": "id_region-help"}),
     )
 
     def __init__(self, *args: Any, topics: Any = (), **kwargs: Any) -> None:
@@ -85,6 +95,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             language=get_language(),
             topic_keys=form.cleaned_data["topics"],
             frequency=form.cleaned_data["frequency"],
+            region=form.cleaned_data["region"],
             source="cms.subscribe",
             wording_version=CONSENT_WORDING_VERSION,
             client_key=subscription_client_key(remote_address=request.META.get("REMOTE_ADDR", "")),
@@ -109,10 +120,26 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# The body a mail program posts for a one-click unsubscribe (RFC 8058, section 3.1).
+ONE_CLICK = "One-Click"
+
+
+def _plain(text: str, status: int) -> HttpResponse:
+    return _private(HttpResponse(text, status=status, content_type="text/plain; charset=utf-8"))
+
+
 @csrf_exempt
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return _render(request, "cms/subscription/unsubscribe.html", {"token": token})
+    if request.POST.get("List-Unsubscribe") == ONE_CLICK:
+        # A mail program answering its user's "Unsubscribe" button: it reads only the status, so the
+        # answer is short and plain, and says no more than the page would.
+        try:
+            subscription_unsubscribe(token=token, source="list-unsubscribe")
+        except ApplicationError as error:
+            return _plain(str(error.message), status=400)
+        return _plain(gettext("You will receive no more mail from us."), status=200)
     try:
         subscription_unsubscribe(token=token)
     except ApplicationError as error:
@@ -128,9 +155,12 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         subscriber = subscriber_for_preferences(token=token)
     except ApplicationError as error:
         return _render(request, "cms/subscription/problem.html", {"message": error.message}, status=400)
-    initial = {"topics": subscriber.topics, "frequency": subscriber.frequency}
+    initial = {"topics": subscriber.topics, "frequency": subscriber.frequency, "region": subscriber.region}
     form = PreferencesForm(request.POST or None, topics=_topics(), initial=initial)
-    context = {"form": form, "token": token}
+    # The settings link cannot unsubscribe (each link has its own purpose): the page offers the
+    # subscriber's own unsubscribe link.
+    unsubscribe_url = subscription_links(subscriber=subscriber, language=get_language())[UNSUBSCRIBE]
+    context = {"form": form, "token": token, "unsubscribe_url": unsubscribe_url}
     if request.method != "POST":
         return _render(request, "cms/subscription/preferences.html", context)
     if not form.is_valid():
@@ -141,6 +171,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             language=get_language(),
             topic_keys=form.cleaned_data["topics"],
             frequency=form.cleaned_data["frequency"],
+            region=form.cleaned_data["region"],
         )
     except ApplicationError as error:
         form.add_error(None, error.message)

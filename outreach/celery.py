@@ -50,4 +50,11 @@ def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "task": "outreach.campaigns.tasks.automatic_results_refresh_all",
             "schedule": crontab(minute=10),
         },
+        # Every few seconds: start the broadcasts and digests whose time has come, hand deliveries
+        # whose worker died to another, finish or expire broadcasts, pause those failing too often
+        # and restart stalled ones. Times live in the database, so a missed tick only delays.
+        "broadcasts-tick": {
+            "task": "outreach.broadcasts.tasks.broadcasts_tick",
+            "schedule": settings.OUTREACH_TICK_SECONDS,
+        },
     }

@@ -19,6 +19,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("outreach.api_urls")),
     path("health/live/", core_views.liveness, name="health-live"),
+    # Bounce and complaint events from mail providers (django-anymail) and plain mail servers.
+    path("webhooks/", include("outreach.broadcasts.urls")),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),
 ]
 

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.core.models import TimeStampedModel
 
+from .regions import REGION_CHOICES
+
 MAX_TOPICS = 50
 
 # Where a consent came from: a form identifier such as "subscribe-form" or "cms.HelpPage:12".
@@ -82,6 +84,8 @@ class Subscriber(TimeStampedModel):
     frequency = models.CharField(
         _("frequency"), max_length=16, choices=Frequency.choices, default=Frequency.WEEKLY
     )
+    # Optional and coarse (regions.py): it targets audiences and sets the clock of local-time sends.
+    region = models.CharField(_("region"), max_length=16, choices=REGION_CHOICES, blank=True, default="")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     # The latest request to subscribe: when, from which form, with which wording. A confirmation
     # records these in the consent history; the purge deletes requests nobody confirmed in time.
@@ -153,3 +157,84 @@ class ConsentRecord(models.Model):
 
     def __repr__(self) -> str:
         return f"<ConsentRecord id={self.pk} subscriber={self.subscriber_id} action={self.action}>"
+
+
+class Audience(TimeStampedModel):
+    """A saved rule over subscribers: who a broadcast goes to. Only active subscribers ever match; an
+    empty list of languages, topics or regions means "any". Topics match when the subscriber chose
+    at least one of them. The rule is evaluated when a broadcast starts (selectors.audience_members)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    topics = models.JSONField(_("topics"), default=list, blank=True, validators=[validate_topic_keys])
+    regions = models.JSONField(_("regions"), default=list, blank=True)
+    frequencies = models.JSONField(_("frequencies"), default=list, blank=True)
+    subscribed_from = models.DateField(_("subscribed on or after"), null=True, blank=True)
+    subscribed_until = models.DateField(_("subscribed on or before"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+        ordering = ["name"]
+        permissions = [("export_audience", _("Can export an audience's addresses"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        known = {
+            "languages": dict(settings.LANGUAGES),
+            "regions": dict(REGION_CHOICES),
+            "frequencies": dict(Subscriber.Frequency.choices),
+        }
+        for field, choices in known.items():
+            value = getattr(self, field)
+            if not isinstance(value, list) or any(item not in choices for item in value):
+                errors[field] = ValidationError(_("Choose from the list."), code="unknown_choice")
+        if self.subscribed_from and self.subscribed_until and self.subscribed_until < self.subscribed_from:
+            errors["subscribed_until"] = ValidationError(
+                _("The last day of subscription cannot be before the first."), code="dates_reversed"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Suppression(models.Model):
+    """An address that must never be mailed again: it bounced for good, or its owner complained.
+    Kept after the subscriber is erased (without anything else about them), because mailing a
+    complainant again is exactly what the entry exists to prevent."""
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", _("Hard bounce")
+        COMPLAINT = "complaint", _("Complaint")
+        MANUAL = "manual", _("Suppressed by hand")
+
+    email = models.EmailField(_("email address"), max_length=254)
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # Which provider event caused it (e.g. "anymail:esp-event-id"), so a replayed webhook adds nothing.
+    event_id = models.CharField(_("event"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="audiences_suppression_email_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Suppressed address #%(number)s") % {"number": self.pk})
+
+    def __repr__(self) -> str:
+        return f"<Suppression id={self.pk} reason={self.reason}>"

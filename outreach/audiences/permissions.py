@@ -60,3 +60,38 @@ RULES = {
     "delete": can_delete_subscriber,
     "export": can_export_subscriber,
 }
+
+
+def can_view_audience(user: Any, audience: Any = None) -> bool:
+    """An audience's rule and its live count (never who is in it): outreach managers."""
+    return is_active_user(user) and user.has_perm("audiences.view_audience")
+
+
+def can_add_audience(user: Any, audience: Any = None) -> bool:
+    return is_active_user(user) and user.has_perm("audiences.add_audience")
+
+
+def can_change_audience(user: Any, audience: Any = None) -> bool:
+    return is_active_user(user) and user.has_perm("audiences.change_audience")
+
+
+def can_delete_audience(user: Any, audience: Any = None) -> bool:
+    """Only an audience no broadcast or digest has used."""
+    if audience is not None and (audience.broadcasts.exists() or audience.digests.exists()):
+        return False
+    return is_active_user(user) and user.has_perm("audiences.delete_audience")
+
+
+def can_export_audience(user: Any, audience: Any = None) -> bool:
+    """The addresses of an audience's members, as a file: whoever may see subscribers' personal data
+    and holds the export permission; every export is recorded in the audit log."""
+    return can_view_subscriber_personal_data(user) and user.has_perm("audiences.export_audience")
+
+
+AUDIENCE_RULES = {
+    "view": can_view_audience,
+    "add": can_add_audience,
+    "change": can_change_audience,
+    "delete": can_delete_audience,
+    "export": can_export_audience,
+}

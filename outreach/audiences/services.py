@@ -37,7 +37,7 @@ LOG_ERASE = "audiences.erase"
 
 THROTTLE_WINDOW_SECONDS = 3600
 UNSUBSCRIBE_SOURCE = "unsubscribe-link"
-PREFERENCE_FIELDS = ["language", "topics", "frequency"]
+PREFERENCE_FIELDS = ["language", "topics", "frequency", "region"]
 
 TOO_MANY_REQUESTS = _(
     "Several subscription requests have already been sent from this connection in the last hour. "
@@ -146,6 +146,7 @@ def subscription_request(
     source: str,
     wording_version: str,
     client_key: str | None = None,
+    region: str = "",
 ) -> None:
     """Ask for the digest (double opt-in): create or refresh a PENDING subscriber and mail them a
     confirmation link; an address already subscribed is mailed its settings link instead and left
@@ -168,6 +169,7 @@ def subscription_request(
         language=(language or "").strip().lower(),
         topics=_normalised_topics(topic_keys),
         frequency=frequency,
+        region=(region or "").strip(),
         request_source=source,
         request_wording_version=wording_version,
         requested_at=timezone.now(),
@@ -207,7 +209,15 @@ def _subscription_store(candidate: Subscriber) -> tuple[Subscriber, str]:
     if stored.status == Subscriber.Status.ACTIVE:
         # Someone who may not be the subscriber cannot change a confirmed subscription.
         return stored, ALREADY_SUBSCRIBED_MAIL
-    fields = ["language", "topics", "frequency", "request_source", "request_wording_version", "requested_at"]
+    fields = [
+        "language",
+        "topics",
+        "frequency",
+        "region",
+        "request_source",
+        "request_wording_version",
+        "requested_at",
+    ]
     for field in fields:
         setattr(stored, field, getattr(candidate, field))
     stored.status = Subscriber.Status.PENDING
@@ -278,7 +288,7 @@ def subscription_unsubscribe(*, token: str, source: str = UNSUBSCRIBE_SOURCE) ->
 
 @transaction.atomic
 def subscriber_preferences_update(
-    *, token: str, language: str, topic_keys: list[str], frequency: str
+    *, token: str, language: str, topic_keys: list[str], frequency: str, region: str | None = None
 ) -> Subscriber:
     """Change a subscriber's language, topics and frequency through their settings link; only while
     they are subscribed. ApplicationError, and nothing changed, for a bad link or bad input."""
@@ -289,6 +299,8 @@ def subscriber_preferences_update(
         "language": (language or "").strip().lower(),
         "topics": _normalised_topics(topic_keys),
         "frequency": frequency,
+        # None keeps the region as it is (a form without the field); "" clears it.
+        "region": subscriber.region if region is None else (region or "").strip(),
     }
     changed = [field for field in PREFERENCE_FIELDS if getattr(subscriber, field) != values[field]]
     if not changed:
@@ -373,6 +385,7 @@ def subscriber_export(*, subscriber: Subscriber, actor: Any) -> dict[str, Any]:
             "language": stored.language,
             "topics": list(stored.topics),
             "frequency": stored.frequency,
+            "region": stored.region,
             "status": stored.status,
             "created_at": moment(stored.created_at),
             "updated_at": moment(stored.updated_at),

@@ -2,7 +2,16 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 
 # Paths outside the language-prefixed public site: a 404 there is final, never a redirect to /<lang>/...
-UNPREFIXED_PATHS = ("/api/", "/admin/", "/django-admin/", "/health/", "/static/", "/media/", "/documents/")
+UNPREFIXED_PATHS = (
+    "/api/",
+    "/admin/",
+    "/django-admin/",
+    "/health/",
+    "/static/",
+    "/media/",
+    "/documents/",
+    "/webhooks/",
+)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

@@ -140,9 +140,27 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
             if model not in ("partnercontact", "partnermembership")
         ),
     ],
+    # Scheduled outreach: messages, audiences (their rules and counts, never who is in them),
+    # broadcasts and digests, approving language variants and the emergency stop. Subscribers are
+    # seen without their addresses or topics (audiences.view_subscriber_personal_data is not here).
+    OUTREACH_MANAGER: [
+        ADMIN_ACCESS,
+        ("audiences", "subscriber", "view_subscriber", "Can view subscriber"),
+        ("audiences", "consentrecord", "view_consentrecord", "Can view consent record"),
+        *model_permissions("audiences", "audience", "audience", ALL),
+        *model_permissions("broadcasts", "message", "message", ALL),
+        *model_permissions("broadcasts", "broadcast", "broadcast", ALL),
+        *model_permissions("broadcasts", "digest", "digest", ALL),
+        *model_permissions("broadcasts", "channeltarget", "channel target", ALL),
+        ("broadcasts", "message", "approve_message", "Can approve message variants"),
+        ("broadcasts", "broadcast", "send_broadcast", "Can schedule, pause, resume and cancel broadcasts"),
+        ("broadcasts", "outreachcontrol", "use_emergency_stop", "Can stop and resume all outreach"),
+        *model_permissions("django_celery_beat", "crontabschedule", "crontab", ("add", "change", "view")),
+    ],
     ADMINISTRATOR: [
         ADMIN_ACCESS,
         ENABLE_TWO_FACTOR,
+        ("broadcasts", "outreachcontrol", "use_emergency_stop", "Can stop and resume all outreach"),
         *model_permissions("auth", "user", "user", ALL),
         *model_permissions("auth", "group", "group", ALL),
         *model_permissions("wagtailcore", "site", "site", ALL),

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "outreach.campaigns",
     "outreach.helpline",
     "outreach.audiences",
+    "outreach.broadcasts",
     # The public site and its editorial side.
     "cms",
     # Wagtail and its translation workflow.
@@ -56,6 +57,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Digest schedules as crontab rows editors change in the admin (docs/decisions/0010-outreach-pipeline.md).
+    "django_celery_beat",
+    # Mail providers' bounce and complaint webhooks, normalised (docs/decisions/0010-outreach-pipeline.md).
+    "anymail",
     # API.
     "rest_framework",
     "knox",
@@ -427,3 +432,75 @@ SUBSCRIPTION_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("SUBSCRIPTION_UNSUBSCRIBE_MAX_AG
 # per-address limit nothing more is mailed to that address, and the form does not say so.
 SUBSCRIPTION_REQUESTS_PER_CLIENT_PER_HOUR = env.int("SUBSCRIPTION_REQUESTS_PER_CLIENT_PER_HOUR", default=10)
 SUBSCRIPTION_REQUESTS_PER_ADDRESS_PER_HOUR = env.int("SUBSCRIPTION_REQUESTS_PER_ADDRESS_PER_HOUR", default=3)
+
+# --- Broadcasts (scheduled outreach) ---------------------------------------------------------
+# docs/decisions/0010-outreach-pipeline.md
+# The channels a broadcast may use: each a class with the interface of outreach.broadcasts.channels.
+OUTREACH_CHANNELS = env.list(
+    "OUTREACH_CHANNELS",
+    default=[
+        "outreach.broadcasts.channels.email.EmailChannel",
+        "outreach.broadcasts.channels.telegram.TelegramChannel",
+    ],
+)
+# The most deliveries per second on a channel across every worker (a token bucket in the database).
+# Email: what the mail server or provider contract allows. Telegram's Bot API allows about 20
+# messages a minute to one channel.
+OUTREACH_CHANNEL_RATES = {
+    "email": env.float("OUTREACH_EMAIL_RATE", default=2000.0),
+    "telegram": env.float("OUTREACH_TELEGRAM_RATE", default=0.3),
+}
+OUTREACH_DEFAULT_CHANNEL_RATE = env.float("OUTREACH_DEFAULT_CHANNEL_RATE", default=10.0)
+# Seconds a channel holds off after the provider answers "slow down" without saying how long.
+OUTREACH_THROTTLE_BACKOFF_SECONDS = env.float("OUTREACH_THROTTLE_BACKOFF_SECONDS", default=30.0)
+# The sender of broadcasts; as neutral as SUBSCRIPTION_FROM_EMAIL, for the same reason.
+OUTREACH_FROM_EMAIL = env.str("OUTREACH_FROM_EMAIL", default=SUBSCRIPTION_FROM_EMAIL)
+# The right-hand side of each message's Message-ID (<broadcast-key>.<delivery>@this).
+OUTREACH_MESSAGE_ID_DOMAIN = env.str("OUTREACH_MESSAGE_ID_DOMAIN", default="outreach.localhost")
+# Which language a reader gets when a message has no approved variant in theirs: the first approved
+# one along this chain. Latin-script Kazakh readers read Cyrillic Kazakh before Russian; readers of
+# Central Asian languages read Russian; Pashto readers read Dari.
+OUTREACH_LANGUAGE_FALLBACKS = {
+    "kk-latn": ["kk", "ru"],
+    "kk": ["ru"],
+    "ky": ["ru"],
+    "uz": ["ru"],
+    "tg": ["ru"],
+    "ps": ["fa-af", "en"],
+    "fa-af": ["en"],
+    "ar": ["en"],
+    "ru": ["en"],
+    "en": [],
+}
+# Deliveries a worker claims at once, and how long its claim lasts before the reaper hands them to
+# another worker (a killed worker's claims come back after this long).
+OUTREACH_CHUNK_SIZE = env.int("OUTREACH_CHUNK_SIZE", default=50)
+OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", default=60)
+# Worker tasks started per broadcast; each works up to OUTREACH_WORK_SLICE_SECONDS, then hands over.
+OUTREACH_WORKERS_PER_BROADCAST = env.int("OUTREACH_WORKERS_PER_BROADCAST", default=2)
+OUTREACH_WORK_SLICE_SECONDS = env.int("OUTREACH_WORK_SLICE_SECONDS", default=10)
+# A broadcast with due deliveries and no progress for this long gets fresh workers from the tick.
+OUTREACH_STALL_SECONDS = env.int("OUTREACH_STALL_SECONDS", default=20)
+# How often the tick runs: starts due broadcasts and digests, returns expired claims, finishes sends.
+OUTREACH_TICK_SECONDS = env.int("OUTREACH_TICK_SECONDS", default=5)
+# Attempts per delivery before a temporary failure counts as failed; the wait grows per attempt.
+OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", default=5)
+OUTREACH_RETRY_SECONDS = env.int("OUTREACH_RETRY_SECONDS", default=60)
+# The automatic pause looks at the failure rate only after this many attempts.
+OUTREACH_FAILURE_SAMPLE = env.int("OUTREACH_FAILURE_SAMPLE", default=50)
+# Aggregate counts below this are shown as "fewer than N", so no small group can be singled out.
+OUTREACH_MIN_GROUP_SIZE = env.int("OUTREACH_MIN_GROUP_SIZE", default=10)
+# Telegram's Bot API (https://core.telegram.org/bots/api); the base URL is configurable so tests talk
+# to a fake server on loopback. No token: the channel refuses to send.
+TELEGRAM_BOT_API_URL = env.str("TELEGRAM_BOT_API_URL", default="https://api.telegram.org")
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_TIMEOUT_SECONDS = env.float("TELEGRAM_TIMEOUT_SECONDS", default=10.0)
+# Bounces and complaints from mail servers without a provider (outreach.broadcasts.webhooks): the
+# shared secret of the X-Outreach-Signature HMAC-SHA256; empty refuses every request.
+OUTREACH_WEBHOOK_SECRET = env.str("OUTREACH_WEBHOOK_SECRET", default="")
+# django-anymail's tracking webhooks (https://anymail.dev/en/stable/tips/securing_webhooks/): the
+# "user:password" the provider sends as HTTP basic auth. Required in production.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
+# The model whose rows are the topics subscribers and audiences choose (by translation key): the
+# CMS's, named here so the domain apps never import the CMS.
+OUTREACH_TOPIC_MODEL = "cms.Topic"

@@ -64,7 +64,7 @@ def test_the_export_holds_everything_about_the_subscriber_and_is_audited_without
         "2026-11-digest-v1",
     )
     assert set(held) == {
-        "id", "email", "language", "topics", "frequency", "status", "created_at", "updated_at",
+        "id", "email", "language", "topics", "frequency", "region", "status", "created_at", "updated_at",
         "requested_at", "request_source", "request_wording_version", "confirmed_at", "unsubscribed_at",
     }  # fmt: skip
     assert [(r["action"], r["at"], r["source"]) for r in data["consent_records"]] == [

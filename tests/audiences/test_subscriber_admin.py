@@ -55,11 +55,28 @@ def doors(subscriber: Subscriber) -> dict[str, list[str]]:
 
 def test_the_outreach_manager_group_holds_exactly_what_its_work_needs():
     group = Group.objects.get(name="Outreach manager")
-    assert sorted(f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()) == [
-        "audiences.view_consentrecord",
-        "audiences.view_subscriber",
-        "wagtailadmin.access_admin",
-    ]
+    held = sorted(f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all())
+    # Subscribers without their addresses or topics, and everything outreach needs; never the
+    # personal-data permission, the export of an audience's addresses or erasure.
+    assert held == sorted(
+        [
+            "audiences.view_consentrecord",
+            "audiences.view_subscriber",
+            *(f"audiences.{action}_audience" for action in ("add", "change", "delete", "view")),
+            *(
+                f"broadcasts.{action}_{model}"
+                for model in ("message", "broadcast", "digest", "channeltarget")
+                for action in ("add", "change", "delete", "view")
+            ),
+            "broadcasts.approve_message",
+            "broadcasts.send_broadcast",
+            "broadcasts.use_emergency_stop",
+            "django_celery_beat.add_crontabschedule",
+            "django_celery_beat.change_crontabschedule",
+            "django_celery_beat.view_crontabschedule",
+            "wagtailadmin.access_admin",
+        ]
+    )
 
 
 def test_an_administrator_can_grant_the_personal_data_permission_in_the_group_editor(client):

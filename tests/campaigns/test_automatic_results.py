@@ -211,9 +211,16 @@ def test_indicators_entered_by_hand_are_untouched(programme, parents_first):
     assert Result.objects.get(pk=entered.pk).value == Decimal("640")
 
 
-def test_a_source_not_available_yet_is_reported_and_its_indicators_untouched(programme, parents_first):
-    # given indicators counting outreach deliveries and unsubscribes (the broadcasts are not built
-    # yet), one holding an earlier figure, and one counting page reads
+def test_a_source_not_available_yet_is_reported_and_its_indicators_untouched(
+    programme, parents_first, monkeypatch
+):
+    # given a platform where nothing counts outreach (its app not installed, so its sources are not
+    # registered), indicators counting outreach deliveries and unsubscribes, one holding an earlier
+    # figure, and one counting page reads
+    from outreach.campaigns import sources
+
+    for key in (Indicator.Source.OUTREACH_DELIVERIES, Indicator.Source.OUTREACH_UNSUBSCRIBES):
+        monkeypatch.delitem(sources._sources, key)
     deliveries = IndicatorFactory(
         programme=programme, code="OP2.1", source=Indicator.Source.OUTREACH_DELIVERIES, unit="count"
     )

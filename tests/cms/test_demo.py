@@ -22,6 +22,7 @@ from wagtail.models import Page, Revision
 from cms import demo_content
 from cms.demo import demo_admin_ensure, demo_load
 from cms.demo_campaigns import demo_partner_user_ensure
+from cms.demo_outreach import demo_outreach_load
 from cms.pages import kinds
 from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
@@ -75,7 +76,9 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dic
         override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("demo-media"))),
         transaction.atomic(),
     ):
-        yield demo_load()
+        created = demo_load()
+        demo_outreach_load()
+        yield created
         transaction.set_rollback(True)
     # The site's root paths are cached; the next module must not see this module's home pages.
     cache.clear()

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "outreach.example.org",
     "DATABASE_URL": "sqlite:////tmp/outreach-check.sqlite3",
     "HELPLINE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1rZXktbm90LXNlY3JldCE=",
+    "ANYMAIL_WEBHOOK_SECRET": "provider:a-long-random-webhook-password",
 }
 
 
@@ -54,3 +55,11 @@ def test_production_refuses_to_start_without_the_helpline_keys():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "HELPLINE_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_mail_webhook_secret():
+    # Without it anyone could post a "bounce" and suppress any subscriber's address.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "ANYMAIL_WEBHOOK_SECRET"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set the ANYMAIL_WEBHOOK_SECRET environment variable" in result.stderr

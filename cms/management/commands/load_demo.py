@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import demo_admin_ensure, demo_load
 from cms.demo_campaigns import demo_partner_user_ensure
+from cms.demo_outreach import demo_outreach_load
 
 LABELS = {
     "pages": "pages",
@@ -16,6 +17,13 @@ LABELS = {
     "partners": "partners",
     "joint_programmes": "joint programmes",
     "campaigns": "campaigns",
+    "outreach_audiences": "outreach audiences",
+    "messages": "messages",
+    "digests": "digests",
+    "channel_targets": "channel targets",
+    "subscribers": "demo subscribers",
+    "broadcasts": "broadcasts",
+    "deliveries": "deliveries",
 }
 
 
@@ -34,6 +42,8 @@ class Command(BaseCommand):
             wagtail_logger.setLevel(logging.WARNING)
         try:
             created = demo_load()
+            # After the campaigns: the demo broadcast belongs to one of them.
+            created |= demo_outreach_load()
         finally:
             wagtail_logger.setLevel(level)
         if any(created.values()):

@@ -1,0 +1,124 @@
+"""Edges of the send pipeline: the automatic pause after a resume, local-time broadcasts east of
+the platform's clock, channel posts without a subscriber's links, and a digest's part for everyone."""
+
+import datetime
+import uuid
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from outreach.broadcasts import pipeline
+from outreach.broadcasts.channels import channels_clear
+from outreach.broadcasts.models import Broadcast, BroadcastContent, Delivery
+from outreach.broadcasts.rendering import COMMON_MARK, personalise, topic_section
+from outreach.broadcasts.services import RESUME, broadcast_transition
+from tests.factories.audiences import SubscriberFactory
+from tests.factories.broadcasts import BroadcastFactory, ChannelTargetFactory
+from tests.factories.users import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pipeline_settings")]
+
+ALMATY = ZoneInfo("Asia/Almaty")
+
+
+def test_a_broadcast_resumed_after_failures_is_judged_only_on_what_it_sends_next(settings):
+    # given a broadcast paused automatically after 6 of 10 attempts failed, with 10 still queued
+    settings.OUTREACH_FAILURE_SAMPLE = 10
+    broadcast = BroadcastFactory(
+        status=Broadcast.Status.PAUSED, pause_reason="failure_rate", failure_threshold_percent=10
+    )
+    earlier = timezone.now() - datetime.timedelta(minutes=5)
+    readers = SubscriberFactory.create_batch(20, active=True)
+    Delivery.objects.bulk_create(
+        Delivery(
+            broadcast=broadcast,
+            subscriber=reader,
+            channel="email",
+            language="ru",
+            not_before=earlier,
+            status=status,
+            sent_at=earlier if status != "queued" else None,
+        )
+        for reader, status in zip(readers, ["failed"] * 6 + ["sent"] * 4 + ["queued"] * 10, strict=True)
+    )
+    # when the manager resumes it once the mail server is mended, and the tick looks at it
+    broadcast_transition(broadcast=broadcast, action=RESUME, actor=UserFactory(groups=["Outreach manager"]))
+    pipeline.broadcasts_progress_check()
+    # then the old failures do not pause it again
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.pause_reason) == ("sending", "")
+
+    # when, since the resume, 10 more attempts fail
+    now = timezone.now()
+    broadcast.deliveries.filter(status="queued").update(status="failed", sent_at=now)
+    Delivery.objects.filter(pk=broadcast.deliveries.filter(status="sent").first().pk).update(status="queued")
+    pipeline.broadcasts_progress_check()
+    # then it is paused again
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.pause_reason) == ("paused", "failure_rate")
+
+
+def test_a_local_time_broadcast_starts_early_enough_for_readers_east_of_the_platform():
+    # given a broadcast at 10:00 on each reader's clock, one reader in Bishkek (UTC+6) and one in
+    # Astana (UTC+5, the platform's clock)
+    send_at = datetime.datetime(2026, 12, 4, 10, 0, tzinfo=ALMATY)
+    bishkek = SubscriberFactory(active=True, region="kg")
+    astana = SubscriberFactory(active=True, region="kz-ast")
+    broadcast = BroadcastFactory(status=Broadcast.Status.SCHEDULED, send_at=send_at, send_at_local_time=True)
+    # when the tick runs at 08:00 in Almaty, two hours before the platform's 10:00
+    early = send_at - datetime.timedelta(hours=2)
+    started = pipeline.broadcasts_due_start(now=early)
+    # then the broadcast has started, and each delivery waits for 10:00 on its reader's clock
+    assert started == 1
+    waits = dict(broadcast.deliveries.values_list("subscriber_id", "not_before"))
+    assert waits[bishkek.pk] == datetime.datetime(2026, 12, 4, 10, 0, tzinfo=ZoneInfo("Asia/Bishkek"))
+    assert waits[astana.pk] == send_at
+    # and nothing is claimable before its moment
+    assert (
+        pipeline.deliveries_claim(broadcast_id=broadcast.pk, channel="email", limit=10, now=early).ids == []
+    )
+
+
+def test_an_ordinary_broadcast_does_not_start_before_its_time():
+    # given
+    send_at = timezone.now() + datetime.timedelta(hours=2)
+    BroadcastFactory(status=Broadcast.Status.SCHEDULED, send_at=send_at)
+    # when
+    started = pipeline.broadcasts_due_start(now=timezone.now())
+    # then
+    assert started == 0
+
+
+def test_a_channel_post_carries_no_subscription_links(settings):
+    # given a broadcast to a Russian channel
+    settings.OUTREACH_CHANNELS = [
+        *settings.OUTREACH_CHANNELS,
+        "outreach.broadcasts.channels.telegram.TelegramChannel",
+    ]
+    channels_clear()
+    target = ChannelTargetFactory(language="ru")
+    broadcast = BroadcastFactory(scheduled=True, channels=["telegram"])
+    pipeline.broadcast_start(broadcast_id=broadcast.pk)
+    content = BroadcastContent.objects.get(broadcast=broadcast, language="ru")
+    delivery = broadcast.deliveries.get(target=target)
+    # when the post is made from the content
+    outgoing = pipeline._outgoing(broadcast, delivery, content)
+    # then neither the subscription footer nor its marks are in it, while an email keeps them
+    assert "[[" not in outgoing.text and "[[" not in outgoing.html
+    assert "Unsubscribe at once" not in outgoing.text
+    assert "[[unsubscribe_url]]" in content.text
+
+
+def test_material_without_a_topic_reaches_readers_whose_topics_have_nothing_new():
+    # given a digest with a part about one topic and a part for everyone
+    chosen, other = str(uuid.uuid4()), str(uuid.uuid4())
+    text = "Header\n" + topic_section(chosen, "About prayer\n") + COMMON_MARK + "For everyone\nFooter"
+    # when a reader of another topic gets their copy, and so does a reader of the topic
+    theirs = personalise(text, topics=[other], links={})
+    topical = personalise(text, topics=[chosen], links={})
+    # then the first gets the common part only, the second both
+    assert theirs == "Header\nFor everyone\nFooter"
+    assert topical == "Header\nAbout prayer\nFor everyone\nFooter"
+    # and without a common part, a reader with nothing of theirs gets nothing
+    assert personalise("Header\n" + topic_section(chosen, "About prayer\n"), topics=[other], links={}) is None
