@@ -19,7 +19,13 @@ from wagtail.models import Page
 from cms.analytics import PageViewCount
 from cms.pages.kinds import CampaignLandingPage
 from outreach.campaigns.models import Campaign, Indicator, ReportingPeriod
-from outreach.campaigns.sources import Figure, campaign_days, campaigns_phrase, source_register
+from outreach.campaigns.sources import (
+    Figure,
+    campaign_days,
+    campaigns_phrase,
+    figures_by_language,
+    source_register,
+)
 from outreach.helpline.models import HelpRequest
 
 
@@ -102,36 +108,14 @@ def page_views_count(campaigns: Sequence[Campaign], period: ReportingPeriod) -> 
     )
     total = rows.aggregate(reads=Sum("views"), pages=Count("page_id", distinct=True))
     named, dates = campaigns_phrase(campaigns, period)
-    figures = [
-        Figure(
-            dimension="",
-            category="",
-            value=total["reads"] or 0,
-            detail=_reads_detail(
-                reads=total["reads"] or 0,
-                pages=total["pages"],
-                languages=[row["language"] for row in languages],
-                campaigns=named,
-                dates=dates,
-            ),
-        )
-    ]
-    figures.extend(
-        Figure(
-            dimension=Indicator.Dimension.LANGUAGE,
-            category=row["language"],
-            value=row["reads"],
-            detail=_reads_detail(
-                reads=row["reads"],
-                pages=row["pages"],
-                languages=[row["language"]],
-                campaigns=named,
-                dates=dates,
-            ),
-        )
-        for row in languages
+    return figures_by_language(
+        total,
+        languages,
+        value="reads",
+        detail=lambda row, codes: _reads_detail(
+            reads=row["reads"] or 0, pages=row["pages"], languages=codes, campaigns=named, dates=dates
+        ),
     )
-    return figures
 
 
 def help_requests_count(campaigns: Sequence[Campaign], period: ReportingPeriod) -> list[Figure]:

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.core.models import TimeStampedModel
+from outreach.core.models import TimeStampedModel, staff_reference
 
 from .regions import REGION_CHOICES
 
@@ -172,14 +172,7 @@ class Audience(TimeStampedModel):
     frequencies = models.JSONField(_("frequencies"), default=list, blank=True)
     subscribed_from = models.DateField(_("subscribed on or after"), null=True, blank=True)
     subscribed_until = models.DateField(_("subscribed on or before"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference(_("created by"))
 
     class Meta:
         verbose_name = _("audience")

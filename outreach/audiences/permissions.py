@@ -95,3 +95,22 @@ AUDIENCE_RULES = {
     "delete": can_delete_audience,
     "export": can_export_audience,
 }
+
+
+def can_view_suppression(user: Any, suppression: Any = None) -> bool:
+    """The suppressed addresses listing (reason and date): whoever sees subscribers; the address
+    itself only with the personal-data permission (can_view_subscriber_personal_data)."""
+    return can_view_subscriber(user)
+
+
+def can_change_suppression(user: Any, suppression: Any = None) -> bool:
+    """Nobody adds, edits or removes an entry by hand: they come from bounces and complaints."""
+    return False
+
+
+SUPPRESSION_RULES = {
+    "view": can_view_suppression,
+    "add": can_change_suppression,
+    "change": can_change_suppression,
+    "delete": can_change_suppression,
+}

@@ -26,7 +26,7 @@ from .admin_views import (
     SuppressionIndexView,
 )
 from .models import Audience, Subscriber, Suppression
-from .permissions import AUDIENCE_RULES, RULES, can_view_subscriber
+from .permissions import AUDIENCE_RULES, RULES, SUPPRESSION_RULES
 from .services import LOG_ERASE, LOG_EXPORT
 from .views import (
     SubscriberDeleteView,
@@ -38,10 +38,6 @@ from .views import (
 
 # Written by outreach.audiences.exports.audience_export_csv for every export of an audience.
 LOG_EXPORT_AUDIENCE = "audiences.export_audience"
-
-# Suppressed addresses are seen by whoever sees subscribers (the address itself only with the
-# personal-data permission, SuppressionIndexView); entries come from bounces and complaints only.
-SUPPRESSION_RULES = {"view": can_view_subscriber}
 
 
 class SubscriberViewSet(ModelViewSet):

@@ -7,20 +7,35 @@ outreach.campaigns.sources when this app loads (BroadcastsConfig.ready imports t
 
 A campaign counts only over the days it ran within the period (campaign_days), by the day a message
 was sent on the platform's clock (settings.TIME_ZONE). Counts only: nothing about any subscriber
-leaves these queries."""
+leaves these queries.
+
+It also lists a campaign's broadcasts among the campaign's assets (outreach.campaigns.assets)."""
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from outreach.audiences.models import Subscriber
+from outreach.campaigns.assets import Asset, campaign_assets_register
 from outreach.campaigns.models import Campaign, Indicator, ReportingPeriod
-from outreach.campaigns.sources import Figure, campaign_days, campaigns_phrase, source_register
+from outreach.campaigns.sources import (
+    Figure,
+    campaign_days,
+    campaigns_phrase,
+    figures_by_language,
+    source_register,
+)
 
-from .models import Delivery
+from .models import Broadcast, Delivery
+from .permissions import can_view_broadcast
 
 # How soon after a message leaving counts as leaving because of it.
 UNSUBSCRIBE_WINDOW = timedelta(days=7)
@@ -72,38 +87,19 @@ def deliveries_count(campaigns: Sequence[Campaign], period: ReportingPeriod) -> 
     total = rows.aggregate(**counts)
     languages = list(rows.values("language").annotate(**counts).order_by("-count", "language"))
     named, dates = campaigns_phrase(campaigns, period)
-    figures = [
-        Figure(
-            dimension="",
-            category="",
-            value=total["count"],
-            detail=_deliveries_detail(
-                count=total["count"],
-                subscribers=total["subscribers"],
-                posts=total["posts"],
-                languages=[row["language"] for row in languages],
-                campaigns=named,
-                dates=dates,
-            ),
-        )
-    ]
-    figures.extend(
-        Figure(
-            dimension=Indicator.Dimension.LANGUAGE,
-            category=row["language"],
-            value=row["count"],
-            detail=_deliveries_detail(
-                count=row["count"],
-                subscribers=row["subscribers"],
-                posts=row["posts"],
-                languages=[row["language"]],
-                campaigns=named,
-                dates=dates,
-            ),
-        )
-        for row in languages
+    return figures_by_language(
+        total,
+        languages,
+        value="count",
+        detail=lambda row, codes: _deliveries_detail(
+            count=row["count"],
+            subscribers=row["subscribers"],
+            posts=row["posts"],
+            languages=codes,
+            campaigns=named,
+            dates=dates,
+        ),
     )
-    return figures
 
 
 def unsubscribes_count(campaigns: Sequence[Campaign], period: ReportingPeriod) -> list[Figure]:
@@ -138,3 +134,36 @@ def unsubscribes_count(campaigns: Sequence[Campaign], period: ReportingPeriod) -
 
 source_register(Indicator.Source.OUTREACH_DELIVERIES, deliveries_count)
 source_register(Indicator.Source.OUTREACH_UNSUBSCRIBES, unsubscribes_count)
+
+
+def campaign_sends(campaign: Campaign, user: Any) -> list[Asset]:
+    """The campaign's broadcasts, newest first, each with its state and how many messages it
+    delivered (fewer than OUTREACH_MIN_GROUP_SIZE shown as such); linked for those who may open it."""
+    broadcasts = list(
+        Broadcast.objects.filter(campaign=campaign)
+        .annotate(sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)))
+        .order_by("-send_at", "-pk")
+    )
+    may_open = can_view_broadcast(user)
+    minimum = settings.OUTREACH_MIN_GROUP_SIZE
+    assets = []
+    for broadcast in broadcasts:
+        if broadcast.sent and broadcast.sent < minimum:
+            sent = _("fewer than %(minimum)s delivered") % {"minimum": minimum}
+        else:
+            sent = ngettext("%(count)s delivered", "%(count)s delivered", broadcast.sent) % {
+                "count": f"{broadcast.sent:,}"
+            }
+        when = date_format(timezone.localtime(broadcast.send_at), "DATE_FORMAT") if broadcast.send_at else "—"
+        assets.append(
+            Asset(
+                kind="broadcast",
+                title=broadcast.name,
+                detail=f"{broadcast.get_status_display()} · {when} · {sent}",
+                url=reverse("outreach_broadcasts:inspect", args=[broadcast.pk]) if may_open else "",
+            )
+        )
+    return assets
+
+
+campaign_assets_register(campaign_sends)

@@ -22,7 +22,7 @@ from wagtail import blocks
 from wagtail.fields import StreamField
 
 from outreach.audiences.models import Audience, Subscriber, validate_site_language
-from outreach.core.models import TimeStampedModel
+from outreach.core.models import TimeStampedModel, staff_reference
 
 
 class OutreachControl(models.Model):
@@ -33,14 +33,7 @@ class OutreachControl(models.Model):
     emergency_stop = models.BooleanField(_("emergency stop"), default=False)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    changed_by = staff_reference(_("changed by"))
 
     class Meta:
         verbose_name = _("outreach control")
@@ -112,14 +105,7 @@ class Message(ClusterableModel, TimeStampedModel):
 
     name = models.CharField(_("name"), max_length=200, help_text=_("For staff only; readers never see it."))
     required_languages = models.JSONField(_("required languages"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference(_("created by"))
 
     class Meta:
         verbose_name = _("message")
@@ -157,14 +143,7 @@ class MessageVariant(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = staff_reference(_("approved by"))
 
     class Meta:
         verbose_name = _("message variant")
@@ -213,14 +192,7 @@ class Digest(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="digests",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference(_("created by"))
 
     class Meta:
         verbose_name = _("digest")
@@ -305,22 +277,8 @@ class Broadcast(TimeStampedModel):
     resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     # Set by workers as they send; the tick starts fresh workers for a broadcast whose progress stalls.
     progressed_at = models.DateTimeField(_("progressed at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scheduled by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference(_("created by"))
+    scheduled_by = staff_reference(_("scheduled by"))
 
     class Meta:
         verbose_name = _("broadcast")

@@ -26,7 +26,9 @@ from django.utils import timezone
 from outreach.audiences.models import Subscriber, Suppression
 from outreach.audiences.regions import REGIONS
 from outreach.audiences.selectors import audience_members
+from outreach.audiences.suppressions import suppression_add
 from outreach.audiences.tokens import PREFERENCES, UNSUBSCRIBE, subscription_links
+from outreach.core.exceptions import ApplicationError
 
 from .channels import (
     Channel,
@@ -303,6 +305,8 @@ def chunk_send(*, broadcast: Broadcast, channel: Channel, claim: Claim) -> Chunk
                 break
             except PermanentFailure as error:
                 result.failed += _finish(claim, delivery, status=Delivery.Status.FAILED, error=error.code)
+                if error.address_invalid and delivery.subscriber is not None:
+                    _suppress_bounced(delivery)
             except TemporaryFailure as error:
                 if delivery.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
                     result.failed += _finish(claim, delivery, status=Delivery.Status.FAILED, error=error.code)
@@ -389,6 +393,18 @@ def _outgoing(broadcast: Broadcast, delivery: Delivery, content: BroadcastConten
         message_id=message_id,
         unsubscribe_url=links[UNSUBSCRIBE],
     )
+
+
+def _suppress_bounced(delivery: Delivery) -> None:
+    """The provider said the address does not exist: never mail it again."""
+    try:
+        suppression_add(
+            email=delivery.subscriber.email,
+            reason=Suppression.Reason.BOUNCE,
+            event_id=f"delivery:{delivery.pk}",
+        )
+    except ApplicationError:
+        logger.warning("Delivery %d: the refused address could not be suppressed.", delivery.pk)
 
 
 def _finish(claim: Claim, delivery: Delivery, *, status: str, error: str = "", provider_id: str = "") -> int:

@@ -21,7 +21,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format, number_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,6 +39,7 @@ from wagtail.log_actions import log
 
 from outreach.core.exceptions import ApplicationError
 
+from .assets import campaign_assets
 from .forms import (
     CalendarFilterForm,
     IndicatorChoiceField,
@@ -271,6 +274,34 @@ class ResultInspectView(ScopedInspectView):
 
 
 class CampaignInspectView(ScopedInspectView):
+    # The campaign's outreach sends and other assets other apps hold (assets.py), after its fields.
+    ASSETS = "outreach_assets"
+
+    def get_fields(self) -> list[str]:
+        return [*super().get_fields(), self.ASSETS]
+
+    def get_field_label(self, field_name: str, field: Any) -> str:
+        if field_name == self.ASSETS:
+            return str(_("Outreach sends"))
+        return super().get_field_label(field_name, field)
+
+    def get_outreach_assets_display_value(self) -> str:
+        assets = campaign_assets(campaign=self.object, user=self.request.user)
+        if not assets:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308  # a constant
+            "{}",
+            (
+                (
+                    format_html('<a href="{}">{}</a> · {}', asset.url, asset.title, asset.detail)
+                    if asset.url
+                    else format_html("{} · {}", asset.title, asset.detail),
+                )
+                for asset in assets
+            ),
+        )
+
     def get_audiences_display_value(self) -> str:
         return _labels(self.object.audiences, Campaign.Audience.choices)
 

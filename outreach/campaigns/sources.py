@@ -9,6 +9,7 @@ counted; a source nobody has registered yet leaves its indicators as they are.""
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -35,6 +36,31 @@ class Figure:
 Compute = Callable[[Sequence[Campaign], ReportingPeriod], list[Figure]]
 
 _sources: dict[str, Compute] = {}
+
+
+def figures_by_language(
+    total: dict[str, Any], languages: Sequence[dict[str, Any]], *, value: str, detail: Callable[..., str]
+) -> list[Figure]:
+    """The total and one figure per language: `total` and each of `languages` are rows of counts
+    (each language row with its "language"), `value` names the count that is the figure, and
+    `detail(row, languages)` says what was counted for a row and the languages it covers."""
+    return [
+        Figure(
+            dimension="",
+            category="",
+            value=total[value] or 0,
+            detail=detail(total, [row["language"] for row in languages]),
+        ),
+        *(
+            Figure(
+                dimension=Indicator.Dimension.LANGUAGE,
+                category=row["language"],
+                value=row[value] or 0,
+                detail=detail(row, [row["language"]]),
+            )
+            for row in languages
+        ),
+    ]
 
 
 def source_register(key: str, compute: Compute) -> None:

@@ -1,5 +1,19 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def staff_reference(verbose_name: str) -> models.ForeignKey:
+    """Which staff member did something (created, approved, scheduled): kept for the record, and
+    emptied rather than deleting the row when their account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
 
 class TimeStampedModel(models.Model):

@@ -1,4 +1,4 @@
-"""Fixtures for the send pipeline's tests: email-only channel settings, an SMTP server that refuses
+"""Fixtures for outreach's tests: an outreach manager, email-only channel settings, an SMTP server that refuses
 chosen recipients, and real Celery worker and beat processes that a test may start several of and
 kill one by one."""
 
@@ -16,7 +16,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from outreach.broadcasts.channels import channels_clear
+from outreach.core.roles import OUTREACH_MANAGER
 from tests.conftest import ROOT, WorkerProcess, database_url_for_worker
+from tests.factories.users import UserFactory, in_english
 from tests.smtp import Inbox, free_port
 
 EMAIL_ONLY = ["outreach.broadcasts.channels.email.EmailChannel"]
@@ -27,6 +29,12 @@ WORKER_MAIN = (
     "settings.EMAIL_BACKEND = os.environ.get('WORKER_EMAIL_BACKEND', settings.EMAIL_BACKEND); "
     "from outreach.celery import app; app.start(sys.argv[1:])"
 )
+
+
+@pytest.fixture
+def manager():
+    """A member of the Outreach manager group, reading the admin in English."""
+    return in_english(UserFactory(groups=[OUTREACH_MANAGER]))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.urls import reverse
 from wagtail.models import Locale, ModelLogEntry
 
 from outreach.audiences.models import Audience
-from outreach.core import roles
 from tests.factories.audiences import SubscriberFactory
 from tests.factories.broadcasts import AudienceFactory, SuppressionFactory
 from tests.factories.cms import TopicFactory
@@ -22,11 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def manager():
-    return in_english(UserFactory(groups=[roles.OUTREACH_MANAGER]))
 
 
 def test_a_manager_saves_an_audience_rule(client, manager, home):

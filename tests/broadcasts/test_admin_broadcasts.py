@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.broadcasts.models import Broadcast, Delivery
-from outreach.core import roles
 from tests.factories.audiences import SubscriberFactory
 from tests.factories.broadcasts import AudienceFactory, BroadcastFactory, MessageVariantFactory
 from tests.factories.users import UserFactory, in_english
@@ -21,11 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def manager():
-    return in_english(UserFactory(groups=[roles.OUTREACH_MANAGER]))
 
 
 def form_time(moment: datetime.datetime) -> str:

@@ -8,7 +8,6 @@ from wagtail.models import ModelLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from outreach.broadcasts.models import Message, MessageVariant
-from outreach.core import roles
 from tests.factories.broadcasts import MessageVariantFactory
 from tests.factories.users import UserFactory, in_english
 from tests.queries import assert_queries_constant
@@ -19,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def manager():
-    return in_english(UserFactory(groups=[roles.OUTREACH_MANAGER]))
 
 
 def message_form(name: str, variants: list[dict], required: list[str], initial: int = 0) -> dict:

@@ -9,7 +9,7 @@ from wagtail.models import ModelLogEntry
 from outreach.broadcasts.models import ChannelTarget, Digest, OutreachControl
 from outreach.core import roles
 from tests.factories.broadcasts import AudienceFactory, ChannelTargetFactory
-from tests.factories.users import UserFactory, in_english
+from tests.factories.users import UserFactory
 from tests.queries import assert_queries_constant
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def english(settings):
     settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture
-def manager():
-    return in_english(UserFactory(groups=[roles.OUTREACH_MANAGER]))
 
 
 def digest_data(audience, **change) -> dict:

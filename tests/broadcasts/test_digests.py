@@ -49,11 +49,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def manager():
-    return UserFactory(groups=["Outreach manager"])
-
-
 def new_digest(**fields) -> Digest:
     return Digest(
         **{

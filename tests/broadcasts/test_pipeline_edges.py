@@ -8,13 +8,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from outreach.audiences.models import Suppression
 from outreach.broadcasts import pipeline
 from outreach.broadcasts.channels import channels_clear
 from outreach.broadcasts.models import Broadcast, BroadcastContent, Delivery
 from outreach.broadcasts.rendering import COMMON_MARK, personalise, topic_section
 from outreach.broadcasts.services import RESUME, broadcast_transition
 from tests.factories.audiences import SubscriberFactory
-from tests.factories.broadcasts import BroadcastFactory, ChannelTargetFactory
+from tests.factories.broadcasts import (
+    BroadcastFactory,
+    ChannelTargetFactory,
+    MessageFactory,
+    MessageVariantFactory,
+)
 from tests.factories.users import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pipeline_settings")]
@@ -122,3 +128,53 @@ def test_material_without_a_topic_reaches_readers_whose_topics_have_nothing_new(
     assert topical == "Header\nAbout prayer\nFor everyone\nFooter"
     # and without a common part, a reader with nothing of theirs gets nothing
     assert personalise("Header\n" + topic_section(chosen, "About prayer\n"), topics=[other], links={}) is None
+
+
+def test_a_mail_in_arabic_script_with_long_lines_and_a_leading_dot_arrives_intact(smtp_server):
+    # given a Dari variant whose subject is not ASCII, with a paragraph far longer than an SMTP line
+    # may be, and a line that starts with a dot (which SMTP would otherwise read as the end)
+    long_paragraph = "گفتگو با نوجوانان " * 120
+    message = MessageFactory()
+    MessageVariantFactory(
+        message=message,
+        language="fa-af",
+        subject="گفتگویی که ارزش دارد این هفته آغاز کنید",
+        body=[("heading", ".نخست گوش دهید"), ("paragraph", f"<p>{long_paragraph}</p>")],
+        approved=True,
+    )
+    reader = SubscriberFactory(active=True, email="dari@example.org", language="fa-af")
+    broadcast = BroadcastFactory(scheduled=True, message=message)
+    pipeline.broadcast_start(broadcast_id=broadcast.pk)
+    # when
+    pipeline.broadcast_work(broadcast_id=broadcast.pk)
+    # then the receiving side decodes exactly what was written
+    (mail,) = smtp_server.to(reader.email)
+    assert mail.message["Subject"] == "گفتگویی که ارزش دارد این هفته آغاز کنید"
+    text = mail.part("text/plain")
+    assert long_paragraph.strip() in text
+    assert ".نخست گوش دهید".upper() in text
+    assert '<html lang="fa-af" dir="rtl">' in mail.part("text/html")
+    assert all(len(line) <= 998 for line in mail.message.as_bytes().split(b"\n"))
+
+
+def test_an_address_the_server_says_does_not_exist_is_suppressed_but_a_refused_message_is_not(
+    refusing_smtp_server,
+):
+    # given one reader whose mailbox does not exist, one whose server refuses the message on policy
+    SubscriberFactory(active=True, email="gone@example.org")
+    SubscriberFactory(active=True, email="strict@example.org")
+    refusing_smtp_server.replies["gone@example.org"] = "550 5.1.1 No such mailbox"
+    refusing_smtp_server.replies["strict@example.org"] = "550 5.7.1 Message refused by policy"
+    broadcast = BroadcastFactory(scheduled=True)
+    pipeline.broadcast_start(broadcast_id=broadcast.pk)
+    # when
+    pipeline.broadcast_work(broadcast_id=broadcast.pk)
+    # then both failed, and only the address that does not exist is never mailed again
+    assert sorted(broadcast.deliveries.values_list("status", "error")) == [
+        ("failed", "smtp-550"),
+        ("failed", "smtp-550"),
+    ]
+    assert list(Suppression.objects.values_list("email", "reason")) == [("gone@example.org", "bounce")]
+    later = BroadcastFactory(scheduled=True, audience=broadcast.audience)
+    pipeline.broadcast_start(broadcast_id=later.pk)
+    assert list(later.deliveries.values_list("subscriber__email", flat=True)) == ["strict@example.org"]

@@ -35,11 +35,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def manager():
-    return UserFactory(groups=["Outreach manager"])
-
-
 def transition_log(broadcast: Broadcast) -> list[dict]:
     return [
         entry.data

@@ -130,6 +130,7 @@ def manage_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2LmZ9vR4tY8wK3nB6cD1fG5hJ0sA",
         "ALLOWED_HOSTS": "outreach.example.org",
         "DATABASE_URL": "sqlite:////tmp/outreach-check.sqlite3",
+        "ANYMAIL_WEBHOOK_SECRET": "provider:a-long-random-webhook-password",
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **production, **env},

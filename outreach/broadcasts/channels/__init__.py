@@ -40,7 +40,13 @@ class DeliveryError(Exception):
 
 
 class PermanentFailure(DeliveryError):
-    """The provider refused this recipient for good: recorded as failed, never retried."""
+    """The provider refused this recipient for good: recorded as failed, never retried. With
+    `address_invalid`, the address itself does not exist (e.g. SMTP 550 5.1.1): it is suppressed,
+    as a bounce reported later by webhook would be."""
+
+    def __init__(self, code: str, *, address_invalid: bool = False) -> None:
+        super().__init__(code)
+        self.address_invalid = address_invalid
 
 
 class TemporaryFailure(DeliveryError):

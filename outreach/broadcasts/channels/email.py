@@ -33,6 +33,9 @@ from . import Channel, Outgoing, PermanentFailure, ProviderThrottled, Session, T
 # busy, 451, 452) concern the one message and requeue it with a back-off.
 THROTTLE_CODES = {421, 454}
 POLICY_STATUS = re.compile(rb"^\s*4\.7\.\d")
+# 5.1.x: the address is wrong (no such mailbox, bad domain). Other 5xx refusals (policy, content,
+# a full mailbox) concern the message or the moment, not the address, and do not suppress it.
+BAD_ADDRESS_STATUS = re.compile(rb"^\s*5\.1\.\d")
 # RFC 5322: a line is at most 998 bytes; longer ones are sent quoted-printable.
 MAX_LINE = 998
 LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -49,7 +52,8 @@ def _refusal(code: int, text: bytes | str) -> Exception:
         return ProviderThrottled(f"smtp-{code}", retry_after=settings.OUTREACH_THROTTLE_BACKOFF_SECONDS)
     if 400 <= code < 500:
         return TemporaryFailure(f"smtp-{code}")
-    return PermanentFailure(f"smtp-{code}")
+    raw = text.encode(errors="replace") if isinstance(text, str) else (text or b"")
+    return PermanentFailure(f"smtp-{code}", address_invalid=bool(BAD_ADDRESS_STATUS.match(raw)))
 
 
 def _body_part(content_type: str, text: str) -> bytes:
