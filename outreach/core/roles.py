@@ -101,6 +101,27 @@ CAMPAIGN_PARTS = (
     ("campaign", "campaign"),
 )
 
+# The parts of a grant programme a programme officer keeps up: (model, verbose name).
+GRANT_PARTS = (
+    ("programmeofficer", "programme officer"),
+    ("funder", "funder"),
+    ("budgetline", "budget line"),
+    ("exchangerate", "exchange rate"),
+    ("institution", "institution"),
+    ("cohort", "cohort"),
+    ("grantee", "grantee"),
+    ("residencedocument", "residence document"),
+    ("consent", "consent"),
+    ("award", "award"),
+    ("awardtransition", "award status change"),
+    ("disbursement", "disbursement"),
+    ("disbursementshare", "funder's share"),
+    ("progressreport", "progress report"),
+    ("milestone", "milestone"),
+    ("granteedocument", "grantee document"),
+    ("outcomerecord", "alumni outcome"),
+)
+
 # Model permissions (group.permissions) of each role.
 GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
     EDITOR: [
@@ -111,10 +132,19 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
     ],
     THEOLOGICAL_REVIEWER: [ADMIN_ACCESS],
     PUBLISHER: [ADMIN_ACCESS],
+    # Within the programmes they are assigned to only (outreach/grants/permissions.py): grantees with
+    # their names, papers and contacts, awards, payments, reports and alumni outcomes. Deleting a
+    # grantee is erasure, the emergency lock is the administrators'.
     PROGRAM_OFFICER: [
         ADMIN_ACCESS,
         ENABLE_TWO_FACTOR,
         *model_permissions("grants", "programme", "programme", ("add", "change", "view")),
+        *(
+            permission
+            for model, verbose_name in GRANT_PARTS
+            for permission in model_permissions("grants", model, verbose_name, ("add", "change", "view"))
+        ),
+        ("grants", "programme", "view_grantee_personal_data", "Can see grantees' names, papers and contacts"),
     ],
     CAMPAIGN_MANAGER: [
         ADMIN_ACCESS,
@@ -155,6 +185,7 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
         ("broadcasts", "message", "approve_message", "Can approve message variants"),
         ("broadcasts", "broadcast", "send_broadcast", "Can schedule, pause, resume and cancel broadcasts"),
         ("broadcasts", "outreachcontrol", "use_emergency_stop", "Can stop and resume all outreach"),
+        ("grants", "programme", "lock_grantee", "Can put a grantee's record under the emergency lock"),
         *model_permissions("django_celery_beat", "crontabschedule", "crontab", ("add", "change", "view")),
     ],
     ADMINISTRATOR: [

@@ -399,6 +399,10 @@ LOGGING = {
 # take it from the environment. Generate one with:
 #   python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 HELPLINE_ENCRYPTION_KEYS = env.list("HELPLINE_ENCRYPTION_KEYS", default=[])
+# The same for grantees' identity papers and contacts (outreach.grants, GranteeEncryptedField): a key
+# list of its own, so neither team's key opens the other's data. Rotated with
+# `manage.py grants_reencrypt`.
+GRANTS_ENCRYPTION_KEYS = env.list("GRANTS_ENCRYPTION_KEYS", default=[])
 # How many help requests one client (a keyed hash of its address, never the address) may send in
 # any rolling hour before the public form refuses more. Counted in the default cache, so production
 # needs a shared cache (CACHE_URL=redis://...) for the limit to hold across processes.

@@ -15,6 +15,10 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 HELPLINE_ENCRYPTION_KEYS = env.list(
     "HELPLINE_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="]
 )
+# The same for grantees' papers and contacts: public, local only.
+GRANTS_ENCRYPTION_KEYS = env.list(
+    "GRANTS_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2ZWxvcG1lbnQtZ3JhbnRzLWtleS1vayE="]
+)
 # A newcomer logs in as the demo superuser without an authenticator app. Set it to true in .env to
 # try the second factor; production always asks (base.py).
 WAGTAIL_2FA_REQUIRED = env.bool("WAGTAIL_2FA_REQUIRED", default=False)

@@ -11,6 +11,7 @@ SECRET_KEY = "test-key-only-for-the-test-suite"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 # A fixed Fernet key for the suite; tests that rotate keys override this list.
 HELPLINE_ENCRYPTION_KEYS = ["dGVzdC1rZXktb25seS1mb3ItdGhlLXRlc3Qtc3VpdGU="]
+GRANTS_ENCRYPTION_KEYS = ["dGVzdC1ncmFudHMta2V5LW9ubHktZm9yLXRlc3RzISE="]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
