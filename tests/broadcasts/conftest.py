@@ -125,6 +125,10 @@ class CeleryProcesses:
     def logs(self) -> str:
         return "\n".join(process.log() for process in self.started)
 
+    def tails(self, size: int = 2500) -> str:
+        """The end of each process's log, named: what a failed wait shows."""
+        return "\n".join(f"--- {process.log_path.stem}\n{process.log()[-size:]}" for process in self.started)
+
     def stop(self) -> None:
         for started in self.started:
             if started.process.poll() is None:
