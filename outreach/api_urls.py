@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from outreach.campaigns.apis import (
@@ -23,6 +23,7 @@ urlpatterns = [
     path("indicators/", IndicatorListApi.as_view(), name="indicator-list"),
     path("indicators/<int:pk>/", IndicatorDetailApi.as_view(), name="indicator-detail"),
     path("results/", ResultListApi.as_view(), name="result-list"),
+    path("grants/", include("outreach.grants.api_urls")),
 ]
 
 # Anything else under /api/v1/ is a JSON 404, not a redirect to a language-prefixed HTML page.

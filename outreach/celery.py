@@ -50,6 +50,27 @@ def setup_beat_schedule(sender: Celery, **kwargs: object) -> None:
             "task": "outreach.campaigns.tasks.automatic_results_refresh_all",
             "schedule": crontab(minute=10),
         },
+        # Every day at 01:20 UTC (06:20 in Almaty), mail each programme officer the semester reports
+        # missing past their programme's grace days. Each report reaches an officer at most once a
+        # week (recorded in the audit log), so a missed or repeated run costs nothing.
+        "grants-report-reminders": {
+            "task": "outreach.grants.tasks.report_reminders_send",
+            "schedule": crontab(hour=1, minute=20),
+        },
+        # Every day at 01:25 UTC, mail officers their grantees' passports, visas, permits,
+        # registrations and insurances expiring within the programme's warning period, each at most
+        # once a week.
+        "grants-document-reminders": {
+            "task": "outreach.grants.tasks.document_reminders_send",
+            "schedule": crontab(hour=1, minute=25),
+        },
+        # Every day at 01:30 UTC, create the alumni follow-up waves (6 months, 1, 3, 5 years after an
+        # award ended) that have come, and mail each alumnus who agreed to be re-contacted the survey
+        # of their latest wave, once (OutcomeRecord.surveyed_on).
+        "grants-alumni-followups": {
+            "task": "outreach.grants.tasks.alumni_followups_send",
+            "schedule": crontab(hour=1, minute=30),
+        },
         # Every few seconds: start the broadcasts and digests whose time has come, hand deliveries
         # whose worker died to another, finish or expire broadcasts, pause those failing too often
         # and restart stalled ones. Times live in the database, so a missed tick only delays.

@@ -10,6 +10,7 @@ from cms import reports as cms_reports
 from cms import subscription
 from cms import views as cms_views
 from outreach.core import views as core_views
+from outreach.grants import survey_views as grants_survey_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -39,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("subscription/confirm/<str:token>/", subscription.confirm, name="subscription-confirm"),
     path("subscription/preferences/<str:token>/", subscription.preferences, name="subscription-preferences"),
     path("subscription/unsubscribe/<str:token>/", subscription.unsubscribe, name="subscription-unsubscribe"),
+    # The alumni survey a follow-up mail links to (outreach.grants.survey): signed, sessionless.
+    path("alumni-survey/<str:token>/", grants_survey_views.alumni_survey, name="alumni-survey"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

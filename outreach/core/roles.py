@@ -185,13 +185,18 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
         ("broadcasts", "message", "approve_message", "Can approve message variants"),
         ("broadcasts", "broadcast", "send_broadcast", "Can schedule, pause, resume and cancel broadcasts"),
         ("broadcasts", "outreachcontrol", "use_emergency_stop", "Can stop and resume all outreach"),
-        ("grants", "programme", "lock_grantee", "Can put a grantee's record under the emergency lock"),
         *model_permissions("django_celery_beat", "crontabschedule", "crontab", ("add", "change", "view")),
     ],
     ADMINISTRATOR: [
         ADMIN_ACCESS,
         ENABLE_TWO_FACTOR,
         ("broadcasts", "outreachcontrol", "use_emergency_stop", "Can stop and resume all outreach"),
+        # Every programme and grantee by code (not their names or papers), to put a record under the
+        # emergency lock and lift it: the one role a locked record stays visible to.
+        ("grants", "programme", "view_programme", "Can view programme"),
+        ("grants", "programme", "view_all_programmes", "Can see every grant programme, assigned or not"),
+        ("grants", "grantee", "view_grantee", "Can view grantee"),
+        ("grants", "programme", "lock_grantee", "Can put a grantee's record under the emergency lock"),
         *model_permissions("auth", "user", "user", ALL),
         *model_permissions("auth", "group", "group", ALL),
         *model_permissions("wagtailcore", "site", "site", ALL),

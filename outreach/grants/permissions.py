@@ -59,8 +59,14 @@ def _programme_id(obj: Any) -> int | None:
     return None
 
 
+# Rows every programme shares (a university, a day's exchange rate): no programme scopes them.
+SHARED_MODELS = frozenset({"institution", "exchangerate"})
+
+
 def _in_scope(user: Any, obj: Any) -> bool:
-    return obj is None or may_see_programme_id(user, _programme_id(obj))
+    if obj is None or obj._meta.model_name in SHARED_MODELS:
+        return True
+    return may_see_programme_id(user, _programme_id(obj))
 
 
 def can_see_locked(user: Any) -> bool:

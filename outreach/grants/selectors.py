@@ -2,12 +2,45 @@
 programmes they are assigned to, and never a grantee under the emergency lock unless they are an
 administrator."""
 
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
-from .models import Award, Cohort, Grantee, Programme
-from .permissions import assigned_programmes, can_see_locked, can_view_grantee, can_view_programme, rules_for
+from outreach.core.exceptions import ApplicationError
+
+from .models import Award, BudgetLine, Cohort, Disbursement, Grantee, OutcomeRecord, Programme
+from .permissions import (
+    assigned_programmes,
+    can_see_locked,
+    can_view_grantee,
+    can_view_grantee_personal_data,
+    can_view_programme,
+    can_view_programme_aggregates,
+    rules_for,
+)
+from .risk import RISK_STATUSES, Risk, award_risks
+from .services import CENT, grantee_display_name
+
+__all__ = [
+    "AtRiskAward",
+    "CohortFigures",
+    "MonthFigures",
+    "ProgrammeDashboard",
+    "Risk",
+    "WaveFigures",
+    "award_risks",
+    "awards_at_risk",
+    "awards_visible_to",
+    "cohorts_visible_to",
+    "grantees_visible_to",
+    "programme_dashboard",
+    "programmes_visible_to",
+]
 
 
 def _scoped(queryset: QuerySet, user: Any, programme_path: str) -> QuerySet:
@@ -52,3 +85,248 @@ def awards_visible_to(*, user: Any) -> QuerySet[Award]:
     if not can_see_locked(user):
         queryset = queryset.filter(grantee__is_locked=False)
     return queryset
+
+
+# --- Risk and the programme dashboard ------------------------------------------------------------------
+
+
+def awards_at_risk(*, user: Any, today: date) -> list[tuple[Award, list[Risk]]]:
+    """The user's enrolled, active and on-probation awards that carry at least one risk, by grantee
+    code, each with its risks; a constant number of queries."""
+    awards = list(
+        awards_visible_to(user=user).filter(status__in=RISK_STATUSES).order_by("grantee__code", "pk")
+    )
+    risks = award_risks(awards=awards, today=today)
+    return [(award, risks[award.pk]) for award in awards if risks.get(award.pk)]
+
+
+@dataclass(frozen=True)
+class CohortFigures:
+    """One cohort's awards by status and its rates (None while there is nothing to divide by)."""
+
+    cohort_id: int
+    name: str
+    intake_year: int
+    counts: dict[str, int]
+    total: int
+    started: int
+    retention_rate: Decimal | None
+    past_expected_end: int
+    graduation_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class AtRiskAward:
+    """An award at risk as the reader may see it: the grantee's name or code, the risk codes, and
+    the risks' sentences only for holders of the personal-data permission."""
+
+    award_id: int
+    grantee: str
+    codes: tuple[str, ...]
+    risks: tuple[Risk, ...]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Stipends, housing and tuition paid for one month against a twelfth of the year's budget."""
+
+    month: date
+    paid: Decimal
+    budget: Decimal
+    paid_cumulative: Decimal
+    budget_cumulative: Decimal
+
+
+@dataclass(frozen=True)
+class WaveFigures:
+    """One alumni survey wave: records due so far, answered, and the response rate."""
+
+    wave: str
+    label: str
+    due: int
+    responded: int
+    response_rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class ProgrammeDashboard:
+    """A programme's aggregates for its dashboard (no personal data unless the reader may see it)."""
+
+    programme: Programme
+    today: date
+    year: int
+    totals: dict[str, int]
+    cohorts: list[CohortFigures]
+    at_risk_count: int
+    at_risk: list[AtRiskAward]
+    months: list[MonthFigures]
+    budget_total: Decimal
+    paid_total: Decimal
+    alumni_responded: int
+    alumni_in_leadership: int
+    waves: list[WaveFigures]
+
+
+RATE = Decimal("0.0001")
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP) if whole else None
+
+
+def _cohort_figures(programme: Programme, today: date) -> tuple[dict[str, int], list[CohortFigures]]:
+    Status = Award.Status
+    rows = (
+        Award.objects.filter(cohort__programme=programme)
+        .values("cohort_id", "status")
+        .annotate(
+            total=Count("pk"),
+            started=Count("pk", filter=Q(starts_on__lte=today) & ~Q(status=Status.SELECTED)),
+            past=Count("pk", filter=Q(expected_end_on__lt=today)),
+        )
+        .order_by()
+    )
+    by_cohort: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    totals = {status: 0 for status in Status.values}
+    for row in rows:
+        by_cohort[row["cohort_id"]].append(row)
+        totals[row["status"]] += row["total"]
+    cohorts = []
+    for cohort in Cohort.objects.filter(programme=programme).order_by("-intake_year", "name"):
+        counts = {status: 0 for status in Status.values}
+        started = withdrawn = past = finished = 0
+        for row in by_cohort[cohort.pk]:
+            counts[row["status"]] = row["total"]
+            started += row["started"]
+            past += row["past"]
+            if row["status"] == Status.WITHDRAWN:
+                withdrawn += row["started"]
+            if row["status"] in (Status.GRADUATED, Status.ALUMNI):
+                finished += row["past"]
+        cohorts.append(
+            CohortFigures(
+                cohort_id=cohort.pk,
+                name=cohort.name,
+                intake_year=cohort.intake_year,
+                counts=counts,
+                total=sum(counts.values()),
+                started=started,
+                retention_rate=None if not started else (1 - _rate(withdrawn, started)),
+                past_expected_end=past,
+                graduation_rate=_rate(finished, past),
+            )
+        )
+    return totals, cohorts
+
+
+def _at_risk(programme: Programme, user: Any, today: date) -> tuple[int, list[AtRiskAward]]:
+    awards = Award.objects.filter(cohort__programme=programme, status__in=RISK_STATUSES)
+    if not can_see_locked(user):
+        awards = awards.filter(grantee__is_locked=False)
+    awards = list(awards.select_related("grantee", "cohort__programme").order_by("grantee__code", "pk"))
+    risks = award_risks(awards=awards, today=today)
+    flagged = [award for award in awards if risks.get(award.pk)]
+    if not can_view_grantee(user, programme):
+        # Partners see aggregates only: how many, never whom.
+        return len(flagged), []
+    entries = []
+    for award in flagged:
+        personal = can_view_grantee_personal_data(user, award.grantee)
+        entries.append(
+            AtRiskAward(
+                award_id=award.pk,
+                grantee=grantee_display_name(grantee=award.grantee, user=user),
+                codes=tuple(dict.fromkeys(risk.code for risk in risks[award.pk])),
+                risks=tuple(risks[award.pk]) if personal else (),
+            )
+        )
+    return len(flagged), entries
+
+
+def _months(programme: Programme, year: int) -> tuple[Decimal, Decimal, list[MonthFigures]]:
+    zero = Decimal("0.00")
+    paid = dict(
+        Disbursement.objects.filter(
+            award__cohort__programme=programme, status=Disbursement.Status.PAID, month__year=year
+        )
+        .values("month")
+        .annotate(total=Sum("amount"))
+        .values_list("month", "total")
+        .order_by()
+    )
+    budget = (
+        BudgetLine.objects.filter(programme=programme, year=year).aggregate(total=Sum("amount"))["total"]
+        or zero
+    )
+    months, paid_cumulative = [], zero
+    for number in range(1, 13):
+        month = date(year, number, 1)
+        paid_cumulative += paid.get(month, zero)
+        budget_cumulative = (budget * number / 12).quantize(CENT, rounding=ROUND_HALF_UP)
+        months.append(
+            MonthFigures(
+                month=month,
+                paid=paid.get(month, zero),
+                budget=(budget / 12).quantize(CENT, rounding=ROUND_HALF_UP),
+                paid_cumulative=paid_cumulative,
+                budget_cumulative=budget_cumulative,
+            )
+        )
+    return budget, paid_cumulative, months
+
+
+def _alumni(programme: Programme, today: date) -> tuple[int, int, list[WaveFigures]]:
+    outcomes = OutcomeRecord.objects.filter(award__cohort__programme=programme)
+    latest = (
+        OutcomeRecord.objects.filter(award_id=OuterRef("award_id"), responded_on__isnull=False)
+        .order_by("-due_on", "-pk")
+        .values("pk")[:1]
+    )
+    leadership = outcomes.filter(responded_on__isnull=False, pk=Subquery(latest)).aggregate(
+        responded=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
+    )
+    rows = {
+        row["wave"]: row
+        for row in outcomes.filter(due_on__lte=today)
+        .values("wave")
+        .annotate(due=Count("pk"), responded=Count("pk", filter=Q(responded_on__isnull=False)))
+        .order_by()
+    }
+    waves = [
+        WaveFigures(
+            wave=wave,
+            label=str(label),
+            due=rows[wave]["due"],
+            responded=rows[wave]["responded"],
+            response_rate=_rate(rows[wave]["responded"], rows[wave]["due"]),
+        )
+        for wave, label in OutcomeRecord.Wave.choices
+        if wave in rows
+    ]
+    return leadership["responded"], leadership["leaders"], waves
+
+
+def programme_dashboard(*, programme: Programme, user: Any, today: date) -> ProgrammeDashboard:
+    """The programme's dashboard figures as of `today`, in a constant number of queries.
+    ApplicationError for a user who may not see the programme's aggregates."""
+    if not can_view_programme_aggregates(user, programme):
+        raise ApplicationError(_("You may not see this programme's figures."))
+    totals, cohorts = _cohort_figures(programme, today)
+    at_risk_count, at_risk = _at_risk(programme, user, today)
+    budget, paid, months = _months(programme, today.year)
+    responded, leaders, waves = _alumni(programme, today)
+    return ProgrammeDashboard(
+        programme=programme,
+        today=today,
+        year=today.year,
+        totals=totals,
+        cohorts=cohorts,
+        at_risk_count=at_risk_count,
+        at_risk=at_risk,
+        months=months,
+        budget_total=budget,
+        paid_total=paid,
+        alumni_responded=responded,
+        alumni_in_leadership=leaders,
+        waves=waves,
+    )

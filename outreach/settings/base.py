@@ -403,6 +403,8 @@ HELPLINE_ENCRYPTION_KEYS = env.list("HELPLINE_ENCRYPTION_KEYS", default=[])
 # list of its own, so neither team's key opens the other's data. Rotated with
 # `manage.py grants_reencrypt`.
 GRANTS_ENCRYPTION_KEYS = env.list("GRANTS_ENCRYPTION_KEYS", default=[])
+# The language of the alumni survey mail and page: a grantee's record keeps no language of its own.
+GRANTS_SURVEY_LANGUAGE = env.str("GRANTS_SURVEY_LANGUAGE", default=LANGUAGE_CODE)
 # How many help requests one client (a keyed hash of its address, never the address) may send in
 # any rolling hour before the public form refuses more. Counted in the default cache, so production
 # needs a shared cache (CACHE_URL=redis://...) for the limit to hold across processes.

@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/outreach-check.sqlite3",
     "HELPLINE_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1rZXktbm90LXNlY3JldCE=",
     "ANYMAIL_WEBHOOK_SECRET": "provider:a-long-random-webhook-password",
+    "GRANTS_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1ncmFudHMta2V5LW5vdCE=",
 }
 
 
@@ -63,3 +64,10 @@ def test_production_refuses_to_start_without_the_mail_webhook_secret():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "Set the ANYMAIL_WEBHOOK_SECRET environment variable" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_grants_keys():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "GRANTS_ENCRYPTION_KEYS"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set the GRANTS_ENCRYPTION_KEYS environment variable" in result.stderr

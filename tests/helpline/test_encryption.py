@@ -131,6 +131,7 @@ def manage_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "ALLOWED_HOSTS": "outreach.example.org",
         "DATABASE_URL": "sqlite:////tmp/outreach-check.sqlite3",
         "ANYMAIL_WEBHOOK_SECRET": "provider:a-long-random-webhook-password",
+        "GRANTS_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1jaGVjay1ncmFudHMta2V5LW5vdCE=",
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **production, **env},

@@ -1,0 +1,170 @@
+"""The rules that flag an award at risk, each stated to the officer with its value and threshold:
+
+- low_gpa: the latest report's GPA is under the programme's gpa_threshold;
+- low_attendance: the latest report's attendance is under the programme's attendance_threshold;
+- missing_report: the latest semester's report was not submitted within report_grace_days of its
+  end, or no report at all came in within a semester (SEMESTER_DAYS) and the grace days of the
+  previous one (or of the award's start);
+- payment_held: a payment of the award is held (one flag per held payment, with its reason);
+- visa_expiring: the grantee's latest visa expires within visa_warning_days (or has expired).
+
+Only awards that are enrolled, active or on probation are judged. Any number of awards is judged in
+a constant number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, OuterRef, Subquery
+from django.utils.translation import gettext as _
+
+from .models import Award, Cohort, Disbursement, Programme, ProgressReport, ResidenceDocument
+
+LOW_GPA = "low_gpa"
+LOW_ATTENDANCE = "low_attendance"
+MISSING_REPORT = "missing_report"
+PAYMENT_HELD = "payment_held"
+VISA_EXPIRING = "visa_expiring"
+RISK_CODES = (LOW_GPA, LOW_ATTENDANCE, MISSING_REPORT, PAYMENT_HELD, VISA_EXPIRING)
+
+RISK_STATUSES = (Award.Status.ENROLLED, Award.Status.ACTIVE, Award.Status.PROBATION)
+# A report is expected every semester: this long after the previous one's end (or the award's start).
+SEMESTER_DAYS = 183
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Why an award is at risk: a stable code for filters and a sentence for the officer."""
+
+    code: str
+    message: str
+
+
+def _plain(number: Decimal) -> str:
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _programmes_of(awards: list[Award]) -> dict[int, Programme]:
+    """Each award's programme: from the awards themselves when their cohort was selected with them,
+    else in one query."""
+    if all(Award.cohort.is_cached(award) and Cohort.programme.is_cached(award.cohort) for award in awards):
+        return {award.pk: award.cohort.programme for award in awards}
+    cohorts = Cohort.objects.select_related("programme").in_bulk({award.cohort_id for award in awards})
+    return {award.pk: cohorts[award.cohort_id].programme for award in awards}
+
+
+def _report_risks(
+    award: Award, report: ProgressReport | None, programme: Programme, today: date
+) -> list[Risk]:
+    risks = []
+    grace = programme.report_grace_days
+    if report is not None and report.submitted_on is not None:
+        if report.gpa is not None and report.gpa < programme.gpa_threshold:
+            risks.append(
+                Risk(
+                    LOW_GPA,
+                    _("GPA %(gpa)s in %(term)s is under the programme's %(threshold)s")
+                    % {"gpa": report.gpa, "term": report.term, "threshold": programme.gpa_threshold},
+                )
+            )
+        if (
+            report.attendance_percent is not None
+            and report.attendance_percent < programme.attendance_threshold
+        ):
+            risks.append(
+                Risk(
+                    LOW_ATTENDANCE,
+                    _("Attendance %(attendance)s%% in %(term)s is under the programme's %(threshold)s%%")
+                    % {
+                        "attendance": _plain(report.attendance_percent),
+                        "term": report.term,
+                        "threshold": _plain(programme.attendance_threshold),
+                    },
+                )
+            )
+    if report is not None and report.submitted_on is None:
+        if report.ends_on + timedelta(days=grace) < today:
+            risks.append(
+                Risk(
+                    MISSING_REPORT,
+                    _("No report for the semester ended %(day)s (due within %(days)s days)")
+                    % {"day": report.ends_on.isoformat(), "days": grace},
+                )
+            )
+        return risks
+    since = report.ends_on if report is not None else award.starts_on
+    if since + timedelta(days=SEMESTER_DAYS + grace) < today:
+        if report is None:
+            message = _(
+                "No report since the award started on %(day)s (one is due within %(days)s days of each semester's end)"
+            )
+        else:
+            message = _(
+                "No report since the semester ended %(day)s (one is due within %(days)s days of each semester's end)"
+            )
+        risks.append(Risk(MISSING_REPORT, message % {"day": since.isoformat(), "days": grace}))
+    return risks
+
+
+def award_risks(*, awards: Iterable[Award], today: date) -> dict[int, list[Risk]]:
+    """Each award's risks (award id → list, empty when none), for enrolled, active and on-probation
+    awards; others get no entry. Four queries at most, whatever the number of awards."""
+    awards = [award for award in awards if award.status in RISK_STATUSES]
+    if not awards:
+        return {}
+    ids = [award.pk for award in awards]
+    programmes = _programmes_of(awards)
+    latest = (
+        ProgressReport.objects.filter(award_id=OuterRef("award_id"))
+        .order_by("-ends_on", "-pk")
+        .values("pk")[:1]
+    )
+    reports = {
+        report.award_id: report
+        for report in ProgressReport.objects.filter(award_id__in=ids, pk=Subquery(latest)).only(
+            "pk", "award_id", "term", "ends_on", "submitted_on", "gpa", "attendance_percent"
+        )
+    }
+    held: dict[int, list[str]] = defaultdict(list)
+    for award_id, reason in (
+        Disbursement.objects.filter(award_id__in=ids, status=Disbursement.Status.HELD)
+        .order_by("month", "pk")
+        .values_list("award_id", "held_reason")
+    ):
+        held[award_id].append(reason)
+    visas = dict(
+        ResidenceDocument.objects.filter(
+            grantee_id__in={award.grantee_id for award in awards},
+            kind=ResidenceDocument.Kind.VISA,
+            expires_on__isnull=False,
+        )
+        .values("grantee_id")
+        .annotate(last=Max("expires_on"))
+        .values_list("grantee_id", "last")
+    )
+    result: dict[int, list[Risk]] = {}
+    for award in awards:
+        programme = programmes[award.pk]
+        risks = []
+        if award.starts_on <= today:
+            risks += _report_risks(award, reports.get(award.pk), programme, today)
+        risks += [
+            Risk(PAYMENT_HELD, _("A payment is held: %(reason)s") % {"reason": reason})
+            for reason in held[award.pk]
+        ]
+        expires_on = visas.get(award.grantee_id)
+        if expires_on is not None and expires_on < today:
+            risks.append(Risk(VISA_EXPIRING, _("Visa expired on %(day)s") % {"day": expires_on.isoformat()}))
+        elif expires_on is not None and expires_on <= today + timedelta(days=programme.visa_warning_days):
+            risks.append(
+                Risk(
+                    VISA_EXPIRING,
+                    _("Visa expires on %(day)s, within %(days)s days")
+                    % {"day": expires_on.isoformat(), "days": programme.visa_warning_days},
+                )
+            )
+        result[award.pk] = risks
+    return result
