@@ -60,6 +60,7 @@ from .models import (
     Institution,
     OutcomeRecord,
     Programme,
+    ProgrammeOfficer,
     ProgressReport,
 )
 from .permissions import (
@@ -437,7 +438,14 @@ class ProgrammePartsMixin:
 
 
 class ProgrammeCreateView(ProgrammePartsMixin, CreateView):
-    pass
+    def save_instance(self) -> Programme:
+        instance = super().save_instance()
+        # Whoever creates a programme runs it: without an assignment an officer could not see the
+        # programme they just made (permissions.assigned_programmes).
+        ProgrammeOfficer.objects.get_or_create(
+            programme=instance, user=self.request.user, defaults={"is_senior": True}
+        )
+        return instance
 
 
 class ProgrammeEditView(ProgrammePartsMixin, ScopedEditView):

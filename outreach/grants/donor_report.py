@@ -351,7 +351,7 @@ def report_filename(report: DonorReport, file_format: str) -> str:
 def _privacy_note() -> str:
     return _(
         "Aggregates only: no grantee is named or identified. Groups of fewer than %(limit)d people are "
-        "shown as \u201cfewer than %(limit)d\u201d."
+        "shown as “fewer than %(limit)d”."
     ) % {"limit": SMALL_GROUP}
 
 

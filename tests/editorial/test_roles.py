@@ -63,7 +63,8 @@ ALLOWED = {
     "the Dari page tree": {EDITOR, DARI_TRANSLATOR, PUBLISHER, ADMINISTRATOR},
     "help requests": {HELPLINE},
     "a help request": {HELPLINE},
-    "grant programmes": {PROGRAM_OFFICER},
+    # Administrators see every programme (to put a grantee's record under the emergency lock).
+    "grant programmes": {PROGRAM_OFFICER, ADMINISTRATOR},
     "add a grant programme": {PROGRAM_OFFICER},
     "partners": {CAMPAIGN_MANAGER, PARTNER},
     "add a partner": {CAMPAIGN_MANAGER},
@@ -296,7 +297,22 @@ def test_only_the_program_officer_adds_a_programme(client, role, created):
     # when
     response = client.post(
         reverse("programmes:add"),
-        {"name": "Study in Kazakhstan", "code": "afg-edu", "currency": "KZT", "starts_on": "2026-09-01"},
+        {
+            "name": "Study in Kazakhstan",
+            "code": "afg-edu",
+            "currency": "KZT",
+            "starts_on": "2026-09-01",
+            "gpa_threshold": "2.00",
+            "attendance_threshold": "75",
+            "visa_warning_days": "60",
+            "report_grace_days": "30",
+            # The funders, budget lines and officers below the form: none.
+            **{
+                f"{prefix}-{name}": value
+                for prefix in ("funders", "budget_lines", "officers")
+                for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
+        },
     )
     # then
     assert Programme.objects.filter(code="afg-edu").exists() is created

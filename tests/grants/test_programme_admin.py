@@ -9,7 +9,7 @@ from django.urls import reverse
 from outreach.grants.models import Programme, ProgrammeOfficer
 from outreach.grants.selectors import programmes_visible_to
 from tests.factories.grants import ProgrammeFactory, officer_of
-from tests.factories.users import UserFactory, admin_user_with
+from tests.factories.users import UserFactory, admin_user_with, member
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +231,16 @@ def test_only_a_senior_officer_may_change_who_is_assigned(client):
     assert 'name="officers-TOTAL_FORMS"' in senior_page
     assert 'name="officers-TOTAL_FORMS"' not in plain_page
     assert 'name="funders-TOTAL_FORMS"' in plain_page
+
+
+def test_an_officer_who_creates_a_programme_runs_it(client):
+    # given an officer assigned to no programme
+    officer = member(["Program officer"], "founder")
+    client.force_login(officer)
+    # when they create a programme
+    response = client.post(reverse("programmes:add"), {**VALID, "code": "afg-new", "name": "New intake"})
+    # then they are its senior officer, and see it
+    programme = Programme.objects.get(code="afg-new")
+    assert response.status_code == 302
+    assert list(programme.officers.values_list("user__username", "is_senior")) == [("founder", True)]
+    assert client.get(reverse("programmes:inspect", args=[programme.pk])).status_code == 200
