@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import generics
 
-from outreach.core.permissions import RulePermission
+from outreach.core.api import ScopedReadApi
 
 from .models import Indicator, JointProgramme, Partner, ReportingPeriod, Result
 from .permissions import can_view_indicator, can_view_partner, can_view_programme, can_view_result
@@ -57,21 +57,6 @@ class PartnerFilter(filters.FilterSet):
     class Meta:
         model = Partner
         fields = ["kind", "is_active"]
-
-
-class ScopedReadApi:
-    """Reads through the view's `selector(user=...)` and asks its `rule(user, obj)` at every door, so
-    list and detail of one entity cannot drift apart."""
-
-    permission_classes = [RulePermission]
-    rule: Any
-    selector: Any
-
-    def permission_rule(self, user: Any, obj: Any) -> bool:
-        return bool(self.rule(user, obj))
-
-    def get_queryset(self) -> QuerySet:
-        return self.selector(user=self.request.user)  # type: ignore[attr-defined]
 
 
 class PartnerApi(ScopedReadApi):

@@ -6,23 +6,22 @@ The same data gives the same bytes: ReportLab writes an invariant PDF, and the w
 taken from the period's end, inside and in its ZIP entries. No personal data goes in: no contact at a
 partner and no name of whoever entered a figure."""
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
-from pathlib import Path
 from typing import Any
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
+
+from outreach.core.documents import FONT_BOLD, FixedTimeZipFile, report_fonts
 
 from .charts import Box, Chart, Label, Line, Marker, Polyline, progress_chart
 from .dashboard import IndicatorProgress, figure, programme_periods, programme_progress
@@ -34,7 +33,6 @@ from .models import (
     ResultStatement,
 )
 
-DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 REPORT_LANGUAGES = PeriodNarrative.Language
 
 
@@ -228,37 +226,8 @@ def report_filename(report: PartnerReport, file_format: str) -> str:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-FONT = "CampaignReportSans"
 # Two charts with their headings fit on a landscape A4 page.
 CHART_SCALE = 0.75
-FONT_BOLD = "CampaignReportSans-Bold"
-_fonts_lock = threading.Lock()
-_fonts_from: list[str] = []
-
-
-def report_fonts() -> tuple[str, str]:
-    """Register DejaVu Sans (it has Cyrillic) with ReportLab from CAMPAIGN_REPORT_FONT_DIR, once per
-    folder. Raises ImproperlyConfigured naming the missing file."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    folder = Path(getattr(settings, "CAMPAIGN_REPORT_FONT_DIR", DEFAULT_FONT_DIR))
-    with _fonts_lock:
-        if _fonts_from != [str(folder)]:
-            for name, filename in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
-                path = folder / filename
-                if not path.is_file():
-                    raise ImproperlyConfigured(
-                        f"The partner report needs the font {path} (Debian package fonts-dejavu-core); "
-                        "set CAMPAIGN_REPORT_FONT_DIR to the folder that holds DejaVuSans.ttf."
-                    )
-                pdfmetrics.registerFont(TTFont(name, str(path)))
-            # Paragraph markup asks for <b> through the family.
-            for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT), (1, 1, FONT_BOLD)):
-                addMapping(FONT, bold, italic, name)
-            _fonts_from[:] = [str(folder)]
-    return FONT, FONT_BOLD
 
 
 def _pdf_text(text: str) -> str:
@@ -513,30 +482,6 @@ def _results_table(report: PartnerReport, *, small: Any, number: Any, bold: str)
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
-class _FixedTimeZipFile(ZipFile):
-    """A ZIP archive whose entries all carry one timestamp, so the same workbook gives the same bytes
-    (openpyxl stamps entries with the time of writing and worksheets with their temporary file's)."""
-
-    def __init__(self, *args: Any, date_time: tuple[int, int, int, int, int, int], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fixed_date_time = date_time
-
-    def writestr(
-        self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None, compresslevel: Any = None
-    ) -> None:
-        if not isinstance(zinfo_or_arcname, ZipInfo):
-            zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=self.fixed_date_time)
-            zinfo_or_arcname.compress_type = self.compression
-            zinfo_or_arcname.external_attr = 0o600 << 16
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(
-        self, filename: Any, arcname: Any = None, compress_type: Any = None, compresslevel: Any = None
-    ) -> None:
-        with open(filename, "rb") as source:
-            self.writestr(arcname or Path(filename).name, source.read(), compress_type, compresslevel)
-
-
 def _xlsx_number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -567,7 +512,7 @@ def partner_report_xlsx(report: PartnerReport) -> bytes:
         properties.modified = stamp
         buffer = BytesIO()
         # ExcelWriter rather than Workbook.save, which stamps "modified" with the time of saving.
-        archive = _FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, date_time=stamp.timetuple()[:6])
+        archive = FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, date_time=stamp.timetuple()[:6])
         ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 

@@ -18,8 +18,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from outreach.core.admin_views import ScopedModelViewSet
 from outreach.core.permissions import RulePermissionPolicy
 
 from .admin_views import (
@@ -36,12 +36,6 @@ from .admin_views import (
     ResultEditView,
     ResultFilterSet,
     ResultInspectView,
-    ScopedDeleteView,
-    ScopedEditView,
-    ScopedHistoryView,
-    ScopedIndexView,
-    ScopedInspectView,
-    ScopedUsageView,
     StatementFilterSet,
 )
 from .forms import (
@@ -88,26 +82,6 @@ from .selectors import (
     results_visible_to,
     statements_visible_to,
 )
-
-
-class ScopedModelViewSet(ModelViewSet):
-    """A ModelViewSet whose every object view reads through `scope(user=...)`."""
-
-    scope: Any = None
-    index_view_class = ScopedIndexView
-    inspect_view_class = ScopedInspectView
-    edit_view_class = ScopedEditView
-    delete_view_class = ScopedDeleteView
-    history_view_class = ScopedHistoryView
-    usage_view_class = ScopedUsageView
-    inspect_view_enabled = True
-    # A copy would be an "add" that starts from an object of another door; nobody needs it here.
-    copy_view_enabled = False
-    add_to_reference_index = False
-    search_backend_name = None
-
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(scope=self.scope, **kwargs)
 
 
 class PartnerViewSet(ScopedModelViewSet):

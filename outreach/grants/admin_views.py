@@ -34,8 +34,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CreateView
 from wagtail.admin.widgets import HeaderButton
 
-from outreach.campaigns.admin_views import ScopedEditView, ScopedIndexView, ScopedInspectView
 from outreach.campaigns.charts import ALLOCATED, GRID, SPEND, Box, Chart, Label, Line, chart_svg, nice_scale
+from outreach.core.admin_views import ScopedEditView, ScopedIndexView, ScopedInspectView
 from outreach.core.exceptions import ApplicationError
 
 from .forms import (

@@ -23,7 +23,7 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from outreach.campaigns.apis import ScopedReadApi
+from outreach.core.api import ScopedReadApi
 
 from .models import Award, Cohort, Programme
 from .permissions import can_view_programme, can_view_programme_aggregates, rules_for

@@ -368,7 +368,7 @@ def donor_report_xlsx(report: DonorReport) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.writer.excel import ExcelWriter
 
-    from outreach.campaigns.reports import _FixedTimeZipFile
+    from outreach.core.documents import FixedTimeZipFile
 
     stamp = datetime.combine(report.ends_on, time(0, 0))
     workbook = Workbook()
@@ -406,7 +406,7 @@ def donor_report_xlsx(report: DonorReport) -> bytes:
     properties.modified = stamp
     buffer = BytesIO()
     # ExcelWriter rather than Workbook.save, which stamps "modified" with the time of saving.
-    archive = _FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, date_time=stamp.timetuple()[:6])
+    archive = FixedTimeZipFile(buffer, "w", ZIP_DEFLATED, date_time=stamp.timetuple()[:6])
     ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 
@@ -434,7 +434,7 @@ def donor_report_pdf(report: DonorReport, *, compress: bool = True) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-    from outreach.campaigns.reports import report_fonts
+    from outreach.core.documents import report_fonts
 
     font, bold = report_fonts()
     body = ParagraphStyle("body", fontName=font, fontSize=8.5, leading=11)

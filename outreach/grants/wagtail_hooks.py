@@ -18,7 +18,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 
-from outreach.campaigns.wagtail_hooks import ScopedModelViewSet
+from outreach.core.admin_views import ScopedModelViewSet
 from outreach.core.permissions import RulePermissionPolicy
 
 from .admin_views import (

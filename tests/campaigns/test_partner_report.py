@@ -414,7 +414,7 @@ def test_a_missing_font_is_named_with_its_package(world, manager):
 
     # then the operator is told which file and which package
     assert str(refused.value) == (
-        "The partner report needs the font /nonexistent/fonts/DejaVuSans.ttf (Debian package "
+        "Reports need the font /nonexistent/fonts/DejaVuSans.ttf (Debian package "
         "fonts-dejavu-core); set CAMPAIGN_REPORT_FONT_DIR to the folder that holds DejaVuSans.ttf."
     )
     # and the default folder serves again afterwards
