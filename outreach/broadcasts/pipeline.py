@@ -461,7 +461,9 @@ def _requeue(claim: Claim, ids: list[int], *, delay: float, error: str = "") -> 
 
 def throttle_take(*, channel: Channel, want: int, now: datetime | None = None) -> tuple[int, float]:
     """Take up to `want` tokens from the channel's bucket (refilled at its rate, holding at most one
-    second's worth): how many were granted, and when none were, how long to wait."""
+    second's worth): how many were granted, and when none were, how long to wait. Tokens are handed
+    out only once a whole chunk's worth (or the bucket's capacity, if smaller) has gathered, so a
+    throttled channel sends full chunks on one connection each rather than a stream of tiny ones."""
     now = now or timezone.now()
     rate = channel.rate_per_second()
     ChannelThrottle.objects.get_or_create(channel=channel.key, defaults={"tokens": 0, "refilled_at": now})
@@ -470,12 +472,14 @@ def throttle_take(*, channel: Channel, want: int, now: datetime | None = None) -
         if bucket.blocked_until and bucket.blocked_until > now:
             return 0, (bucket.blocked_until - now).total_seconds()
         elapsed = max(0.0, (now - bucket.refilled_at).total_seconds())
-        tokens = min(max(rate, 1.0), bucket.tokens + elapsed * rate)
-        granted = min(want, int(tokens))
+        capacity = max(rate, 1.0)
+        tokens = min(capacity, bucket.tokens + elapsed * rate)
+        needed = min(want, int(capacity))
+        granted = min(want, int(tokens)) if tokens >= needed else 0
         bucket.tokens = tokens - granted
         bucket.refilled_at = now
         bucket.save(update_fields=["tokens", "refilled_at"])
-    wait = 0.0 if granted else (1 - tokens) / rate
+    wait = 0.0 if granted else (needed - tokens) / rate
     return granted, wait
 
 

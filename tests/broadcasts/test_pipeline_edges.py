@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from outreach.audiences.models import Suppression
 from outreach.broadcasts import pipeline
-from outreach.broadcasts.channels import channels_clear
-from outreach.broadcasts.models import Broadcast, BroadcastContent, Delivery
+from outreach.broadcasts.channels import channel_get, channels_clear
+from outreach.broadcasts.models import Broadcast, BroadcastContent, ChannelThrottle, Delivery
 from outreach.broadcasts.rendering import COMMON_MARK, personalise, topic_section
 from outreach.broadcasts.services import RESUME, broadcast_transition
 from tests.factories.audiences import SubscriberFactory
@@ -178,3 +178,17 @@ def test_an_address_the_server_says_does_not_exist_is_suppressed_but_a_refused_m
     later = BroadcastFactory(scheduled=True, audience=broadcast.audience)
     pipeline.broadcast_start(broadcast_id=later.pk)
     assert list(later.deliveries.values_list("subscriber__email", flat=True)) == ["strict@example.org"]
+
+
+def test_a_throttled_channel_hands_out_whole_chunks(settings):
+    # given email limited to 150 messages a second, and a bucket that has gathered 5 tokens
+    settings.OUTREACH_CHANNEL_RATES = {"email": 150}
+    channel = channel_get("email")
+    start = timezone.now()
+    ChannelThrottle.objects.create(channel="email", tokens=5, refilled_at=start)
+    # when a worker asks for a chunk of 20 at once, and again once enough time has passed
+    early = pipeline.throttle_take(channel=channel, want=20, now=start)
+    later = pipeline.throttle_take(channel=channel, want=20, now=start + datetime.timedelta(seconds=0.1))
+    # then it waits for the 15 missing tokens (0.1 s at 150 a second), then gets all 20
+    assert early[0] == 0 and abs(early[1] - 0.1) < 1e-9
+    assert later == (20, 0.0)
