@@ -64,7 +64,9 @@ def sink_serve(port: int, count, first, last, ready) -> None:  # noqa: ANN001
                     writer.write(b"250 OK\r\n")
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+            # A client that hangs up mid-conversation has nothing more to send: close our end.
+            writer.close()
+            return
         writer.close()
 
     async def main() -> None:

@@ -8,6 +8,7 @@ refusals (ApplicationError) are shown as messages with nothing changed. Here too
 story on one page, the bulk actions on payments and the programme dashboards."""
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -449,7 +450,8 @@ class ProgrammeCreateView(ProgrammePartsMixin, CreateView):
 
 
 class ProgrammeEditView(ProgrammePartsMixin, ScopedEditView):
-    pass
+    """A programme with its funders, budget lines and (for its senior officers) officers, read
+    through the user's scope."""
 
 
 class ProgrammeInspectView(ScopedInspectView):
@@ -835,8 +837,9 @@ class DisbursementBulkAction(BulkAction):
         context.update({"display_name": self.display_name, "header_icon": "tasks"})
         return context
 
-    def apply(self, objects: list[Disbursement], data: dict[str, Any]) -> int:
-        raise NotImplementedError
+    # Each action's own service call on the actionable payments and the form's cleaned data; returns
+    # how many payments it changed (MarkPaidBulkAction.apply and the others below).
+    apply: Callable[..., int]
 
     def form_valid(self, form: Any) -> HttpResponse:
         objects, _refused = self.get_actionable_objects()

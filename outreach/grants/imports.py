@@ -306,7 +306,7 @@ def import_parse(*, file_bytes: bytes, filename: str) -> ParsedImport:
 
 
 class CellError(Exception):
-    pass
+    """One cell's value cannot be read; its message says why, for the row and column it came from."""
 
 
 def _text(value: Any, *, max_length: int) -> str:

@@ -5,8 +5,8 @@ pipeline.
 A channel either reaches each subscriber (email) or posts once per broadcast to each of its
 ChannelTargets in the target's language (a Telegram channel)."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -61,15 +61,15 @@ class ProviderThrottled(TemporaryFailure):
         self.retry_after = retry_after
 
 
-class Session:
+class Session(ABC):
     """An open connection to the provider for one chunk of deliveries."""
 
+    @abstractmethod
     def send(self, outgoing: Outgoing) -> str:
         """Deliver one message; the provider's id for it (or ""). Raises a DeliveryError."""
-        raise NotImplementedError
 
 
-class Channel:
+class Channel(ABC):
     key: str = ""
     label: Any = ""
     # True: one delivery per subscriber; False: one per active ChannelTarget of the channel.
@@ -79,10 +79,9 @@ class Channel:
         """The most deliveries per second across all workers (settings.OUTREACH_CHANNEL_RATES)."""
         return float(settings.OUTREACH_CHANNEL_RATES.get(self.key, settings.OUTREACH_DEFAULT_CHANNEL_RATE))
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        raise NotImplementedError
-        yield  # pragma: no cover
+    @abstractmethod
+    def session(self) -> AbstractContextManager[Session]:
+        """A session for one chunk, closed when the chunk is done (a @contextmanager)."""
 
 
 @cache
