@@ -1,5 +1,10 @@
 """Reads for the public site: every listing is one query (plus pagination's count), whatever it lists."""
 
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -93,6 +98,67 @@ def most_read(*, days: int, per_language: int) -> dict[str, list[dict[str, objec
         if len(rows) < per_language:
             rows.append({"page_id": row["page_id"], "title": row["page__title"], "views": row["total"]})
     return by_language
+
+
+@dataclass(frozen=True)
+class ReadingFilters:
+    """What the "Most read" report covers: the days from `start` to `end` (both included), and
+    optionally one reading language, one kind of page, and material tagged with one topic or audience
+    (by translation key, so every language's version of the snippet counts)."""
+
+    start: date
+    end: date
+    language: str | None = None
+    page_model: type[Page] | None = None
+    topic_key: UUID | None = None
+    audience_key: UUID | None = None
+
+
+@dataclass(frozen=True)
+class ReadingReport:
+    """`rows`: one per page and reading language, most read first, each with `language`, `page_id`,
+    `page__title`, `page__content_type__app_label`, `page__content_type__model` and `views`; lazy, so
+    a page of it is one query. `totals`: views per reading language, in the settings' order."""
+
+    rows: QuerySet[PageViewCount]
+    totals: dict[str, int]
+
+
+def reading_report(*, filters: ReadingFilters) -> ReadingReport:
+    """The "Most read" report from the daily aggregates: totals per language (one query) and the rows
+    (one query per slice, one to count them), however many pages and days they sum."""
+    counts = PageViewCount.objects.filter(day__gte=filters.start, day__lte=filters.end)
+    if filters.language:
+        counts = counts.filter(language=filters.language)
+    if filters.page_model is not None:
+        counts = counts.filter(
+            page__content_type__app_label=filters.page_model._meta.app_label,
+            page__content_type__model=filters.page_model._meta.model_name,
+        )
+    if filters.topic_key is not None:
+        counts = counts.filter(page_id__in=_tagged_with("topics", [filters.topic_key]))
+    if filters.audience_key is not None:
+        counts = counts.filter(page_id__in=_tagged_with("audiences", [filters.audience_key]))
+    rows = (
+        counts.values(
+            "language",
+            "page_id",
+            "page__title",
+            "page__content_type__app_label",
+            "page__content_type__model",
+        )
+        .annotate(views=Sum("views"))
+        .order_by("-views", "language", "page__title", "page_id")
+    )
+    by_language = {
+        row["language"]: row["total"]
+        for row in counts.values("language").annotate(total=Sum("views")).order_by("language")
+    }
+    order = [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    totals = {code: by_language.pop(code) for code in order if code in by_language}
+    # Counts kept under a language the site no longer offers still add up, after the others.
+    totals.update(by_language)
+    return ReadingReport(rows=rows, totals=totals)
 
 
 def page_reads(*, page_id: int, days: int) -> dict[str, int]:

@@ -1,18 +1,26 @@
+import csv
+import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, override
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import get_language, gettext_lazy, ngettext, override
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView, View
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
-from cms.analytics import READING_DAYS
 from cms.i18n import (
     SCRIPT_VARIANTS,
     content_languages,
@@ -22,6 +30,10 @@ from cms.i18n import (
 )
 from cms.pages.home import HomePage
 from cms.pages.topics import PAGE_SIZE
+from cms.permissions import can_view_editorial_reports
+from cms.report_forms import ReadingReportForm, language_name, page_type_label
+from cms.selectors import ReadingFilters, ReadingReport
+from cms.selectors import reading_report as reading_report_select
 from cms.snippets import Audience, Topic
 from outreach.core import views as core_views
 from outreach.core.authentication import client_address
@@ -199,11 +211,125 @@ def _help_page(request: HttpRequest, page: Any, form: Any, *, sent: bool, status
     return response
 
 
-def reading_report(request: HttpRequest) -> HttpResponse:
-    """For editors: the most read material per language over the last 30 days, from aggregate counts."""
-    from cms.analytics import tally
-    from cms.selectors import most_read
+# --- The "Most read" report ------------------------------------------------------------------------
 
-    tally.flush()
-    rows = most_read(days=READING_DAYS, per_language=10)
-    return TemplateResponse(request, "cms/admin/reading_report.html", {"rows": rows, "days": READING_DAYS})
+READING_REPORT_PAGE_SIZE = 50
+READING_REPORT_TITLE = gettext_lazy("Most read")
+
+
+class ReadingReportPaginator(WagtailPaginator):
+    @cached_property
+    def items_count_label(self) -> str:
+        return ngettext("%(count)d row", "%(count)d rows", self.count) % {"count": self.count}
+
+
+class ReadingReportAccessMixin:
+    """The report and its CSV: for whoever may see the editorial reports
+    (cms.permissions.can_view_editorial_reports). Each answer first writes the counts this process
+    still holds, so the figures include the last few seconds."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from cms.analytics import tally
+
+        if not can_view_editorial_reports(request.user):
+            raise PermissionDenied
+        tally.flush()
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    def report(self, request: HttpRequest) -> tuple[ReadingReportForm, ReadingFilters, ReadingReport]:
+        """The filter form bound to the query string, the filters in force and the report they select."""
+        form = ReadingReportForm(request.GET or None)
+        filters = form.filters()
+        return form, filters, reading_report_select(filters=filters)
+
+
+def _reading_row(row: dict[str, Any], totals: dict[str, int]) -> dict[str, Any]:
+    total = totals.get(row["language"]) or 0
+    return {
+        "page_id": row["page_id"],
+        "title": row["page__title"],
+        "page_type": page_type_label(row["page__content_type__app_label"], row["page__content_type__model"]),
+        "language": row["language"],
+        "language_name": language_name(row["language"]),
+        "views": row["views"],
+        # Of the language's reads that match the same filters, as the totals above the rows show them.
+        "share": round(100 * row["views"] / total, 1) if total else 0.0,
+    }
+
+
+class ReadingReportView(ReadingReportAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+    """For editors: the most read pages per reading language over a period, filtered by language, kind
+    of page, topic and audience, from the daily aggregate counts only."""
+
+    template_name = "cms/admin/reading_report.html"
+    page_title = READING_REPORT_TITLE
+    header_icon = "view"
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        form, filters, report = self.report(self.request)
+        paginator = ReadingReportPaginator(report.rows, READING_REPORT_PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("p"))
+        context.update(
+            {
+                "form": form,
+                "start": filters.start,
+                "end": filters.end,
+                "totals": [
+                    {"language": code, "name": language_name(code), "views": views}
+                    for code, views in report.totals.items()
+                ],
+                "total_views": sum(report.totals.values()),
+                "rows": [_reading_row(row, report.totals) for row in page.object_list],
+                "page_obj": page,
+                "elided_page_range": paginator.get_elided_page_range(page.number),
+                "csv_url": f"{reverse('cms_reading_report_csv')}?{urlencode(form.query())}",
+            }
+        )
+        return context
+
+
+class ReadingReportCsvView(ReadingReportAccessMixin, View):
+    """The filtered report as CSV, every row (page, type, language, views, share): aggregates only."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, filters, report = self.report(request)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(
+            [
+                _("Page ID"),
+                _("Page"),
+                _("Page type"),
+                _("Language code"),
+                _("Language"),
+                _("Views"),
+                _("Share of the language's views (%)"),
+            ]
+        )
+        for row in report.rows.iterator():
+            line = _reading_row(row, report.totals)
+            writer.writerow(
+                [
+                    line["page_id"],
+                    _csv_text(line["title"]),
+                    line["page_type"],
+                    line["language"],
+                    line["language_name"],
+                    line["views"],
+                    line["share"],
+                ]
+            )
+        # With a BOM, so Excel opens titles in their script.
+        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        filename = f"most-read-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def _csv_text(value: str) -> str:
+    # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value

@@ -74,17 +74,24 @@ def cache_only_the_public_site(request: HttpRequest, is_cacheable: bool) -> bool
 def register_reading_report_url() -> list[Any]:
     from django.urls import path
 
-    from cms.views import reading_report
+    from cms.views import ReadingReportCsvView, ReadingReportView
 
-    return [path("reports/most-read/", reading_report, name="cms_reading_report")]
+    return [
+        path("reports/most-read/", ReadingReportView.as_view(), name="cms_reading_report"),
+        path("reports/most-read/csv/", ReadingReportCsvView.as_view(), name="cms_reading_report_csv"),
+    ]
 
 
 @hooks.register("register_reports_menu_item")
 def register_reading_report_menu_item() -> Any:
     from django.urls import reverse
-    from wagtail.admin.menu import MenuItem
 
-    return MenuItem(_("Most read"), reverse("cms_reading_report"), icon_name="view", order=700)
+    from cms.reports import EditorialReportMenuItem
+
+    # Shown to whoever the report lets in (cms.permissions.can_view_editorial_reports).
+    return EditorialReportMenuItem(
+        _("Most read"), reverse("cms_reading_report"), name="most-read", icon_name="view", order=700
+    )
 
 
 @hooks.register("insert_editor_js")
