@@ -79,6 +79,9 @@ ALLOWED = {
     "site history": {ADMINISTRATOR},
     "images": {EDITOR, RUSSIAN_TRANSLATOR, DARI_TRANSLATOR},
     "topics": {EDITOR},
+    # Reading figures are editorial reports (cms.permissions.can_view_editorial_reports).
+    "most read": {EDITOR, RUSSIAN_TRANSLATOR, DARI_TRANSLATOR, PUBLISHER},
+    "most read as CSV": {EDITOR, RUSSIAN_TRANSLATOR, DARI_TRANSLATOR, PUBLISHER},
 }
 
 
@@ -126,6 +129,8 @@ def doors(world) -> dict[str, str]:
         "site history": reverse("wagtailadmin_reports:site_history"),
         "images": reverse("wagtailimages:index"),
         "topics": reverse("wagtailsnippets_cms_topic:list"),
+        "most read": reverse("cms_reading_report"),
+        "most read as CSV": reverse("cms_reading_report_csv"),
     }
 
 
