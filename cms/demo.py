@@ -9,12 +9,9 @@ and anything that already exists is left exactly as it is."""
 
 import datetime
 import hashlib
-import secrets
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -28,6 +25,7 @@ from cms import demo_content
 from cms.demo_campaigns import joint_programme_ensure
 from cms.demo_content.blocks import Block
 from cms.demo_images import illustration_render
+from cms.demo_logins import demo_login_ensure
 from cms.pages.help import HelpPage
 from cms.pages.home import HomePage
 from cms.pages.kinds import (
@@ -331,14 +329,9 @@ class _DemoLoader:
 
 def demo_admin_ensure() -> tuple[str, str | None]:
     """Create the demo superuser once, with a random password kept in var/ so later runs can show it."""
-    password_file = Path(settings.VAR_DIR) / "admin-password.txt"
-    user_model = get_user_model()
-    if user_model.objects.filter(username=ADMIN_USERNAME).exists():
-        password = password_file.read_text().strip() if password_file.exists() else None
-        return ADMIN_USERNAME, password
-    password = secrets.token_urlsafe(12)
-    user_model.objects.create_superuser(ADMIN_USERNAME, "admin@localhost", password)
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(password + "\n")
-    password_file.chmod(0o600)
+    _user, password = demo_login_ensure(
+        username=ADMIN_USERNAME,
+        login_file="admin-password.txt",
+        create=lambda: get_user_model().objects.create_superuser(ADMIN_USERNAME, "admin@localhost", None),
+    )
     return ADMIN_USERNAME, password

@@ -5,16 +5,15 @@ manager's edits survive every later load. The campaigns' landing pages are linke
 when the page has none yet."""
 
 import datetime
-import secrets
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cms.demo_content import joint_programme as data
+from cms.demo_logins import demo_login_ensure
 from cms.pages.kinds import CampaignLandingPage
 from outreach.campaigns.models import (
     Campaign,
@@ -134,19 +133,17 @@ def _landing_pages_link(*, campaign: Campaign, slug: str, page_ids: dict[tuple[s
 def demo_partner_user_ensure() -> tuple[str, str | None]:
     """A partner user for the EU Delegation, to see the admin as a partner does; the password is kept
     in var/ like the administrator's."""
-    password_file = Path(settings.VAR_DIR) / "partner-password.txt"
-    user_model = get_user_model()
     partner = Partner.objects.filter(name=data.PARTNER_ROLES[0][0]).first()
     if partner is None:
         return PARTNER_USERNAME, None
-    if user_model.objects.filter(username=PARTNER_USERNAME).exists():
-        password = password_file.read_text().strip() if password_file.exists() else None
-        return PARTNER_USERNAME, password
-    password = secrets.token_urlsafe(12)
-    user = user_model.objects.create_user(PARTNER_USERNAME, "eu-partner@localhost", password)
-    user.groups.add(Group.objects.get(name=PARTNER))
-    PartnerMembership.objects.create(user=user, partner=partner)
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text(password + "\n")
-    password_file.chmod(0o600)
+
+    def create() -> Any:
+        user = get_user_model().objects.create_user(PARTNER_USERNAME, "eu-partner@localhost", None)
+        user.groups.add(Group.objects.get(name=PARTNER))
+        PartnerMembership.objects.create(user=user, partner=partner)
+        return user
+
+    _user, password = demo_login_ensure(
+        username=PARTNER_USERNAME, login_file="partner-password.txt", create=create
+    )
     return PARTNER_USERNAME, password

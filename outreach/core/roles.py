@@ -169,6 +169,14 @@ GROUP_PERMISSIONS: dict[str, list[PermissionSpec]] = {
             )
             if model not in ("partnercontact", "partnermembership")
         ),
+        # The figures of the grant programmes a funder of which is their organisation, and nothing
+        # else of grant programmes (outreach/grants/permissions.py).
+        (
+            "grants",
+            "programme",
+            "view_programme_aggregates",
+            "Can see the figures of programmes their organisation funds",
+        ),
     ],
     # Scheduled outreach: messages, audiences (their rules and counts, never who is in them),
     # broadcasts and digests, approving language variants and the emergency stop. Subscribers are

@@ -39,6 +39,7 @@ from outreach.campaigns.charts import ALLOCATED, GRID, SPEND, Box, Chart, Label,
 from outreach.core.admin_views import ScopedEditView, ScopedIndexView, ScopedInspectView
 from outreach.core.exceptions import ApplicationError
 
+from .donor_report import fewer_than
 from .forms import (
     BUDGET_LINE_FORMSET,
     FUNDER_FORMSET,
@@ -65,6 +66,7 @@ from .models import (
     ProgressReport,
 )
 from .permissions import (
+    aggregates_only,
     assigned_programmes,
     can_erase_grantee,
     can_export_grantee_data,
@@ -77,7 +79,15 @@ from .permissions import (
     can_view_programme_aggregates,
     rules_for,
 )
-from .risk import LOW_ATTENDANCE, LOW_GPA, MISSING_REPORT, PAYMENT_HELD, RISK_STATUSES, VISA_EXPIRING
+from .risk import (
+    LOW_ATTENDANCE,
+    LOW_GPA,
+    MISSING_REPORT,
+    PAYMENT_HELD,
+    RISK_STATUSES,
+    RULE_FIELDS,
+    VISA_EXPIRING,
+)
 from .selectors import (
     ProgrammeDashboard,
     award_risks,
@@ -86,6 +96,7 @@ from .selectors import (
     grantees_visible_to,
     programme_dashboard,
     programmes_visible_to,
+    programmes_with_figures_for,
 )
 from .services import (
     AWARD_TRANSITIONS,
@@ -195,7 +206,16 @@ def _institutions(request: HttpRequest) -> QuerySet[Institution]:
 
 def _at_risk_ids(request: HttpRequest) -> set[int]:
     """Ids of the user's awards that some risk rule flags today."""
-    awards = awards_visible_to(user=request.user).filter(status__in=RISK_STATUSES)
+    # Only what the rules read, unordered: a set of ids needs neither the grantee (whose contacts
+    # would be decrypted for every award in reach) nor the listing's order. The rules read the few
+    # cohorts and their programmes in one query of their own.
+    awards = (
+        awards_visible_to(user=request.user)
+        .filter(status__in=RISK_STATUSES)
+        .select_related(None)
+        .only(*RULE_FIELDS)
+        .order_by()
+    )
     risks = award_risks(awards=awards, today=timezone.localdate())
     return {award_id for award_id, found in risks.items() if found}
 
@@ -994,7 +1014,7 @@ class GrantDashboardsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            programmes=list(programmes_visible_to(user=self.request.user)), **kwargs
+            programmes=list(programmes_with_figures_for(user=self.request.user)), **kwargs
         )
 
 
@@ -1009,7 +1029,7 @@ class GrantDashboardView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_view_programme_aggregates(request.user):
             raise PermissionDenied
-        self.programme = get_object_or_404(programmes_visible_to(user=request.user), pk=kwargs["pk"])
+        self.programme = get_object_or_404(programmes_with_figures_for(user=request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_title(self) -> str:
@@ -1040,11 +1060,16 @@ class GrantDashboardView(WagtailAdminTemplateMixin, TemplateView):
                 "programme": self.programme,
                 "dashboard": dashboard,
                 "statuses": [label for _value, label in statuses],
-                "totals": [dashboard.totals.get(value, 0) for value, _label in statuses],
+                "totals": [_people_shown(dashboard.totals.get(value, 0)) for value, _label in statuses],
+                "coarse": aggregates_only(self.request.user),
+                "at_risk_shown": _people_shown(dashboard.at_risk_count),
+                "leaders_shown": _people_shown(dashboard.alumni_in_leadership),
+                "responded_shown": _people_shown(dashboard.alumni_responded),
                 "cohort_rows": [
                     {
                         "cohort": cohort,
-                        "counts": [cohort.counts.get(value, 0) for value, _label in statuses],
+                        "total": _people_shown(cohort.total),
+                        "counts": [_people_shown(cohort.counts.get(value, 0)) for value, _label in statuses],
                         "retention": _percent(cohort.retention_rate),
                         "graduation": _percent(cohort.graduation_rate),
                     }
@@ -1072,11 +1097,23 @@ class GrantDashboardView(WagtailAdminTemplateMixin, TemplateView):
                 "paid_total": number_format(dashboard.paid_total, 2, force_grouping=True),
                 "chart": chart_svg(paid_against_budget_chart(dashboard), element_id="paid-budget-chart"),
                 "wave_rows": [
-                    {"wave": wave, "rate": _percent(wave.response_rate)} for wave in dashboard.waves
+                    {
+                        "wave": wave,
+                        "due": _people_shown(wave.due),
+                        "responded": _people_shown(wave.responded),
+                        "rate": _percent(wave.response_rate),
+                    }
+                    for wave in dashboard.waves
                 ],
             }
         )
         return context
+
+
+def _people_shown(count: int | None) -> int | str:
+    """A count of people as the dashboard prints it: None (a group a partner user may not count
+    exactly) as "fewer than 10"."""
+    return fewer_than() if count is None else count
 
 
 RISK_LABELS = {

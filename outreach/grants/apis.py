@@ -6,10 +6,10 @@ aggregates, with the admin's rules (permissions.py) through the admin's selector
   that exists nowhere.
 - A grantee under the emergency lock is in no list and no figure, except for administrators.
 - Awards name a grantee by code; names only for a reader with the personal-data permission.
-- The aggregates endpoint serves anyone who may see the programme's aggregates
-  (can_view_programme_aggregates): a partner user holding only grants.view_programme reads the
-  programme and its figures, while cohorts and awards need their own view permissions, which the
-  Partner group does not hold."""
+- Programmes and their aggregates serve anyone who may see the programme's aggregates
+  (can_view_programme_aggregates): a partner user reads the programmes their organisation funds and
+  their figures, with counts of fewer than 10 people as null; cohorts and awards are refused to
+  them whatever groups they are in."""
 
 from typing import Any
 
@@ -26,8 +26,14 @@ from rest_framework.response import Response
 from outreach.core.api import ScopedReadApi
 
 from .models import Award, Cohort, Programme
-from .permissions import can_view_programme, can_view_programme_aggregates, rules_for
-from .selectors import awards_visible_to, cohorts_visible_to, programme_dashboard, programmes_visible_to
+from .permissions import can_view_programme_aggregates, rules_for
+from .selectors import (
+    awards_visible_to,
+    cohorts_visible_to,
+    programme_dashboard,
+    programmes_visible_to,
+    programmes_with_figures_for,
+)
 from .serializers import (
     AwardSerializer,
     CohortSerializer,
@@ -53,8 +59,10 @@ def _cohorts_for_filter(request: HttpRequest) -> QuerySet[Cohort]:
 
 class ProgrammeApi(ScopedReadApi):
     serializer_class = GrantProgrammeSerializer
-    rule = staticmethod(can_view_programme)
-    selector = staticmethod(programmes_visible_to)
+    # A programme's own row holds no personal data: partner users list those their organisation
+    # funds, to find the aggregates.
+    rule = staticmethod(can_view_programme_aggregates)
+    selector = staticmethod(programmes_with_figures_for)
 
 
 class GrantProgrammeListApi(ProgrammeApi, generics.ListAPIView):
@@ -72,7 +80,7 @@ class GrantProgrammeAggregatesApi(ScopedReadApi, generics.GenericAPIView):
 
     serializer_class = GrantProgrammeAggregatesSerializer
     rule = staticmethod(can_view_programme_aggregates)
-    selector = staticmethod(programmes_visible_to)
+    selector = staticmethod(programmes_with_figures_for)
 
     @extend_schema(responses=GrantProgrammeAggregatesSerializer)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

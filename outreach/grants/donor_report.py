@@ -15,7 +15,7 @@ period's last day, with the same definitions as the programme dashboard (selecto
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from typing import Any
@@ -23,8 +23,9 @@ from zipfile import ZIP_DEFLATED
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -32,10 +33,19 @@ from django.utils.translation import gettext as _
 
 from outreach.core.exceptions import ApplicationError
 
-from .models import Award, Disbursement, DisbursementShare, Funder, Grantee, OutcomeRecord, Programme
+from .models import (
+    Award,
+    AwardTransition,
+    Disbursement,
+    DisbursementShare,
+    Funder,
+    Grantee,
+    OutcomeRecord,
+    Programme,
+)
 from .permissions import can_view_programme_aggregates
+from .selectors import SMALL_GROUP
 
-SMALL_GROUP = 10
 ZERO = Decimal("0.00")
 
 
@@ -97,13 +107,29 @@ def _count_table(
     return Table(title=title, headings=[heading, counted], rows=rows)
 
 
+def _with_status_on(awards: Any, day: date) -> Any:
+    """The awards annotated with `status_then`, their status at the end of `day` read from their
+    history: the last move made by then, else the status the first later move left, else (never
+    moved) the status they hold now. A report for a past period keeps its figures when awards move
+    on afterwards."""
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    moves = AwardTransition.objects.filter(award=OuterRef("pk"))
+    return awards.annotate(
+        status_then=Coalesce(
+            Subquery(moves.filter(at__lt=end).order_by("-at", "-pk").values("to_status")[:1]),
+            Subquery(moves.filter(at__gte=end).order_by("at", "pk").values("from_status")[:1]),
+            F("status"),
+        )
+    )
+
+
 def _status_by_cohort(awards: Any) -> Table:
     statuses = Award.Status.choices
     counts: dict[tuple[int, str], Counter] = defaultdict(Counter)
     for row in (
-        awards.values("cohort__intake_year", "cohort__name", "status").annotate(n=Count("pk")).order_by()
+        awards.values("cohort__intake_year", "cohort__name", "status_then").annotate(n=Count("pk")).order_by()
     ):
-        counts[(row["cohort__intake_year"], row["cohort__name"])][row["status"]] += row["n"]
+        counts[(row["cohort__intake_year"], row["cohort__name"])][row["status_then"]] += row["n"]
     rows = []
     for (_year, name), by_status in sorted(counts.items()):
         rows.append(
@@ -121,7 +147,7 @@ def _status_by_cohort(awards: Any) -> Table:
         title=_("Grantees by cohort and status"),
         headings=[_("Cohort"), *(str(label) for _value, label in statuses), _("Total")],
         rows=rows,
-        note=_("Awards begun by the end of the period, by their status today."),
+        note=_("Awards begun by the end of the period, by their status on its last day."),
     )
 
 
@@ -200,11 +226,11 @@ def _funders(programme: Programme, paid: Any) -> Table:
 def _rates(awards: Any, ends_on: date) -> Table:
     Status = Award.Status
     figures = awards.aggregate(
-        started=Count("pk", filter=~Q(status=Status.SELECTED)),
-        withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
+        started=Count("pk", filter=~Q(status_then=Status.SELECTED)),
+        withdrawn=Count("pk", filter=Q(status_then=Status.WITHDRAWN)),
         past=Count("pk", filter=Q(expected_end_on__lt=ends_on)),
         finished=Count(
-            "pk", filter=Q(expected_end_on__lt=ends_on, status__in=(Status.GRADUATED, Status.ALUMNI))
+            "pk", filter=Q(expected_end_on__lt=ends_on, status_then__in=(Status.GRADUATED, Status.ALUMNI))
         ),
     )
     started, past = figures["started"], figures["past"]
@@ -280,7 +306,9 @@ def donor_report(*, user: Any, programme: Programme, starts_on: date, ends_on: d
         raise ApplicationError(_("You may not see this programme's figures."))
     if ends_on < starts_on:
         raise ApplicationError(_("The period cannot end before it starts."))
-    awards = Award.objects.filter(cohort__programme=programme, starts_on__lte=ends_on)
+    awards = _with_status_on(
+        Award.objects.filter(cohort__programme=programme, starts_on__lte=ends_on), ends_on
+    )
     paid = Disbursement.objects.filter(
         award__cohort__programme=programme,
         status=Disbursement.Status.PAID,

@@ -94,7 +94,7 @@ FUNDER_FORMSET = inlineformset_factory(
     Programme,
     Funder,
     formset=FunderFormSet,
-    fields=["name", "share_percent", "reporting_currency"],
+    fields=["name", "share_percent", "reporting_currency", "partner"],
     extra=1,
     can_delete=True,
 )
@@ -167,7 +167,10 @@ class GranteeLockForm(forms.Form):
         label=_("Reason"),
         required=False,
         max_length=300,
-        help_text=_("Kept in the audit log; do not name the person."),
+        help_text=_(
+            "Needed to lock. Kept encrypted on the record and shown only to administrators; the "
+            "audit log records only who locked it and when."
+        ),
     )
 
 

@@ -2,8 +2,9 @@
 exports of the filtered listings, and the donor report.
 
 Every door checks the rules first (imports.can_import_grantees, exports.can_export_list,
-permissions.can_view_programme_aggregates) and finds programmes through programmes_visible_to, so
-an officer of one programme gets a refusal or a 404 for another's."""
+permissions.can_view_programme_aggregates) and finds programmes through the selectors, so an
+officer of one programme gets a refusal or a 404 for another's, and a partner user reaches only the
+donor report of programmes their organisation funds."""
 
 from datetime import date
 from typing import Any
@@ -44,7 +45,7 @@ from .imports import (
     import_validate,
 )
 from .permissions import can_view_programme_aggregates
-from .selectors import programmes_visible_to
+from .selectors import programmes_with_figures_for
 
 IMPORT_TITLE = _("Import grantees")
 DONOR_REPORT_TITLE = _("Donor report")
@@ -221,7 +222,7 @@ class DonorReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes_visible_to(user=user)
+        self.fields["programme"].queryset = programmes_with_figures_for(user=user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -53,6 +53,17 @@ TOKEN_SALT = "outreach.grants.imports"  # noqa: S105 - a signing namespace, not 
 
 
 @dataclass(frozen=True)
+class _Choices:
+    """Choices shaped like a model's TextChoices, for a list of (value, label) pairs."""
+
+    choices: tuple[tuple[str, Any], ...]
+
+
+# A grantee's language for mails and the survey: a site language by its code ("fa-af") or name.
+LANGUAGES = _Choices(choices=tuple(settings.LANGUAGES))
+
+
+@dataclass(frozen=True)
 class Column:
     key: str
     label: Any
@@ -69,6 +80,7 @@ COLUMNS = (
     Column("province_of_origin", gettext_lazy("Province")),
     Column("email", gettext_lazy("Email")),
     Column("phone", gettext_lazy("Phone")),
+    Column("language", gettext_lazy("Language")),
     Column("programme", gettext_lazy("Programme"), required=True),
     Column("cohort", gettext_lazy("Cohort"), required=True),
     Column("institution", gettext_lazy("Institution"), required=True),
@@ -92,6 +104,7 @@ GRANTEE_FIELDS = (
     "province_of_origin",
     "email",
     "phone",
+    "language",
 )
 AWARD_FIELDS = (
     "degree_level",
@@ -458,6 +471,7 @@ def import_validate(*, parsed: ParsedImport, user: Any) -> ImportPreview:
     genders = _choice_lookup(Grantee.Gender)
     degrees = _choice_lookup(Award.DegreeLevel)
     frequencies = _choice_lookup(Award.Frequency)
+    languages = _choice_lookup(LANGUAGES)
     cleaners = {
         "code": lambda value: _text(value, max_length=40),
         "name_original": lambda value: _text(value, max_length=200),
@@ -468,6 +482,7 @@ def import_validate(*, parsed: ParsedImport, user: Any) -> ImportPreview:
         "province_of_origin": lambda value: _text(value, max_length=100),
         "email": _email,
         "phone": _phone,
+        "language": lambda value: _choice(value, languages, LANGUAGES),
         "programme": lambda value: _text(value, max_length=40),
         "cohort": lambda value: _text(value, max_length=100),
         "institution": lambda value: _text(value, max_length=200),
@@ -597,6 +612,8 @@ def import_validate(*, parsed: ParsedImport, user: Any) -> ImportPreview:
             value = values.get(name)
             if name == "gender" and value is None:
                 value = Grantee.Gender.UNSTATED if existing is None else existing.gender
+            if name == "language" and value is None and existing is not None:
+                value = existing.language
             setattr(grantee, name, "" if value is None and name != "date_of_birth" else value)
         award_existing = awards.get((existing.pk, cohort.pk)) if existing is not None else None
         award = (

@@ -85,6 +85,7 @@ class Programme(TimeStampedModel):
             ("view_grantee_personal_data", _("Can see grantees' names, papers and contacts")),
             ("view_cannot_return_flag", _("Can see whether a grantee cannot return safely")),
             ("lock_grantee", _("Can put a grantee's record under the emergency lock")),
+            ("view_programme_aggregates", _("Can see the figures of programmes their organisation funds")),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +130,17 @@ class Funder(models.Model):
     share_percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
     reporting_currency = models.CharField(
         _("reporting currency"), max_length=3, choices=Currency.choices, default=Currency.KZT
+    )
+    # The partner organisation behind the funder, if it has partner users: they then see this
+    # programme's aggregates (dashboard, donor report, API aggregates), never a grantee.
+    partner = models.ForeignKey(
+        "campaigns.Partner",
+        verbose_name=_("partner organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_fundings",
+        help_text=_("Its partner users may read this programme's aggregates, never a grantee."),
     )
 
     class Meta:
@@ -269,6 +281,18 @@ class Grantee(TimeStampedModel):
     is_locked = models.BooleanField(_("under emergency lock"), default=False)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = staff_reference(_("locked by"))
+    # Why the lock was put on; it may name the danger the person is in, so it is encrypted and
+    # shown only to those who may see locked records.
+    locked_reason = GranteeEncryptedField(_("reason for the lock"), blank=True, default="")
+    # The language mails and the alumni survey reach them in (one of LANGUAGES).
+    language = models.CharField(
+        _("language for messages"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("Survey and mails go out in this language; empty means the programme's default."),
+    )
     # Set by erasure: the personal fields are emptied, the aggregates (awards, payments) stay.
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 

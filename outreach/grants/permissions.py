@@ -9,15 +9,51 @@ exports and the selectors alike, so one rule guards every door.
   grants.view_cannot_return_flag.
 - A grantee under the emergency lock is hidden from everyone but holders of grants.lock_grantee
   (administrators), whatever else they hold.
-- Partner users see aggregates only (programme dashboards, donor reports): never a grantee."""
+- Partner users see aggregates only (programme dashboards, donor reports, the API's aggregates) of
+  the programmes a funder of which is their organisation (Funder.partner): never a grantee, whatever
+  other groups they are in."""
 
 from typing import Any
 
 from outreach.core.permissions import is_active_user
 
+AGGREGATES = "grants.view_programme_aggregates"
+
+
+def aggregates_only(user: Any) -> bool:
+    """A partner user holding the aggregates permission (the Partner group): they read figures of the
+    programmes their organisation funds and nothing else of grant programmes. Only the Partner group
+    holds the permission, so staff are told apart without a query."""
+    if not is_active_user(user) or user.is_superuser or not user.has_perm(AGGREGATES):
+        return False
+    from outreach.campaigns.permissions import is_partner_user
+
+    return is_partner_user(user)
+
 
 def _has(user: Any, permission: str) -> bool:
-    return is_active_user(user) and user.has_perm(permission)
+    if not (is_active_user(user) and user.has_perm(permission)):
+        return False
+    return permission == AGGREGATES or not aggregates_only(user)
+
+
+def funded_programmes(user: Any) -> frozenset[int]:
+    """Ids of the programmes a funder of which is the partner user's organisation; read in one query
+    and cached on the user. Empty for anyone who is not an aggregates-only partner user."""
+    if not aggregates_only(user):
+        return frozenset()
+    if not hasattr(user, "_grants_funded"):
+        from outreach.campaigns.permissions import partner_id_of
+
+        from .models import Funder
+
+        partner_id = partner_id_of(user)
+        user._grants_funded = frozenset(
+            Funder.objects.filter(partner_id=partner_id).values_list("programme_id", flat=True)
+            if partner_id
+            else ()
+        )
+    return user._grants_funded
 
 
 def assigned_programmes(user: Any) -> tuple[frozenset[int] | None, frozenset[int]]:
@@ -175,9 +211,15 @@ def can_manage_disbursements(user: Any, programme: Any = None) -> bool:
 
 
 def can_view_programme_aggregates(user: Any, programme: Any = None) -> bool:
-    """The programme dashboard and donor report without personal data: officers of the programme
-    and partner users whose organisation funds it are both served by holders of view_programme."""
-    return can_view_programme(user, programme)
+    """The programme dashboard, the donor report and the API's aggregates, without personal data:
+    those who may see the programme (its officers, administrators), and partner users whose
+    organisation funds it. Without a programme: whether there is any such programme for them."""
+    if can_view_programme(user, programme):
+        return True
+    if not _has(user, AGGREGATES):
+        return False
+    funded = funded_programmes(user)
+    return bool(funded) if programme is None else programme.pk in funded
 
 
 PROGRAMME_RULES = {

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import F, Max, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from .models import Award, Cohort, Disbursement, Programme, ProgressReport, ResidenceDocument
@@ -32,6 +34,22 @@ RISK_CODES = (LOW_GPA, LOW_ATTENDANCE, MISSING_REPORT, PAYMENT_HELD, VISA_EXPIRI
 RISK_STATUSES = (Award.Status.ENROLLED, Award.Status.ACTIVE, Award.Status.PROBATION)
 # A report is expected every semester: this long after the previous one's end (or the award's start).
 SEMESTER_DAYS = 183
+
+
+# What the rules read of an award (its programme's thresholds come through its cohort). A caller
+# judging a programme's thousands of awards loads only these: turning every column of every row into
+# Python costs more than judging it. A rule that reads another column of the award adds it here.
+RULE_FIELDS = ("status", "starts_on", "grantee", "cohort")
+
+
+def columns_not_read_by_rules() -> list[str]:
+    """The award's other columns, for a caller that defers them (`.defer(*...)`) rather than naming
+    what it loads (`.only(*RULE_FIELDS)`), e.g. to load the grantee with the awards."""
+    return [
+        field.name
+        for field in Award._meta.concrete_fields
+        if not field.primary_key and field.name not in RULE_FIELDS
+    ]
 
 
 @dataclass(frozen=True)
@@ -109,24 +127,40 @@ def _report_risks(
     return risks
 
 
-def award_risks(*, awards: Iterable[Award], today: date) -> dict[int, list[Risk]]:
+def award_risks(
+    *, awards: Iterable[Award], today: date, among: QuerySet[Award] | None = None
+) -> dict[int, list[Risk]]:
     """Each award's risks (award id → list, empty when none), for enrolled, active and on-probation
-    awards; others get no entry. Four queries at most, whatever the number of awards."""
+    awards; others get no entry. Four queries at most, whatever the number of awards.
+
+    `among`, a queryset of the same awards (a plain queryset given as `awards` is its own), lets
+    the queries read the awards through it as a subquery rather than through a list of every id: a
+    programme's thousands of ids cost more to send and plan than the subquery costs to run."""
+    if (
+        among is None
+        and isinstance(awards, QuerySet)
+        and not (awards.query.is_sliced or awards.query.combinator)
+    ):
+        among = awards
     awards = [award for award in awards if award.status in RISK_STATUSES]
     if not awards:
         return {}
-    ids = [award.pk for award in awards]
+    ids: Any = [award.pk for award in awards] if among is None else among.values("pk")
+    grantee_ids: Any = {award.grantee_id for award in awards} if among is None else among.values("grantee_id")
     programmes = _programmes_of(awards)
-    latest = (
-        ProgressReport.objects.filter(award_id=OuterRef("award_id"))
-        .order_by("-ends_on", "-pk")
-        .values("pk")[:1]
+    # Each award's latest report: the first of its reports numbered newest first (by end, then id),
+    # in one pass over them, where a subquery per report looked the latest up again for each. No
+    # ordering: the rows go into a dict.
+    newest_first = Window(
+        RowNumber(), partition_by=F("award_id"), order_by=(F("ends_on").desc(), F("pk").desc())
     )
     reports = {
         report.award_id: report
-        for report in ProgressReport.objects.filter(award_id__in=ids, pk=Subquery(latest)).only(
-            "pk", "award_id", "term", "ends_on", "submitted_on", "gpa", "attendance_percent"
-        )
+        for report in ProgressReport.objects.filter(award_id__in=ids)
+        .annotate(recency=newest_first)
+        .filter(recency=1)
+        .order_by()
+        .only("pk", "award_id", "term", "ends_on", "submitted_on", "gpa", "attendance_percent")
     }
     held: dict[int, list[str]] = defaultdict(list)
     for award_id, reason in (
@@ -137,10 +171,11 @@ def award_risks(*, awards: Iterable[Award], today: date) -> dict[int, list[Risk]
         held[award_id].append(reason)
     visas = dict(
         ResidenceDocument.objects.filter(
-            grantee_id__in={award.grantee_id for award in awards},
+            grantee_id__in=grantee_ids,
             kind=ResidenceDocument.Kind.VISA,
             expires_on__isnull=False,
         )
+        .order_by()
         .values("grantee_id")
         .annotate(last=Max("expires_on"))
         .values_list("grantee_id", "last")

@@ -3,28 +3,31 @@ programmes they are assigned to, and never a grantee under the emergency lock un
 administrator."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from outreach.core.exceptions import ApplicationError
 
 from .models import Award, BudgetLine, Cohort, Disbursement, Grantee, OutcomeRecord, Programme
 from .permissions import (
+    aggregates_only,
     assigned_programmes,
     can_see_locked,
     can_view_grantee,
     can_view_grantee_personal_data,
     can_view_programme,
     can_view_programme_aggregates,
+    funded_programmes,
     rules_for,
 )
-from .risk import RISK_STATUSES, Risk, award_risks
-from .services import CENT, grantee_display_name
+from .risk import RISK_STATUSES, Risk, award_risks, columns_not_read_by_rules
+from .services import CENT, ENCRYPTED_FIELDS, grantee_display_name
 
 __all__ = [
     "AtRiskAward",
@@ -40,6 +43,7 @@ __all__ = [
     "grantees_visible_to",
     "programme_dashboard",
     "programmes_visible_to",
+    "programmes_with_figures_for",
 ]
 
 
@@ -55,6 +59,16 @@ def programmes_visible_to(*, user: Any) -> QuerySet[Programme]:
     if not can_view_programme(user):
         return Programme.objects.none()
     return _scoped(Programme.objects.order_by("-starts_on", "name"), user, "pk")
+
+
+def programmes_with_figures_for(*, user: Any) -> QuerySet[Programme]:
+    """Programmes whose aggregates the user may read, newest first: those they may see, or for a
+    partner user those their organisation funds."""
+    if can_view_programme(user):
+        return programmes_visible_to(user=user)
+    if not can_view_programme_aggregates(user):
+        return Programme.objects.none()
+    return Programme.objects.filter(pk__in=funded_programmes(user)).order_by("-starts_on", "name")
 
 
 def cohorts_visible_to(*, user: Any) -> QuerySet[Cohort]:
@@ -107,11 +121,11 @@ class CohortFigures:
     cohort_id: int
     name: str
     intake_year: int
-    counts: dict[str, int]
-    total: int
-    started: int
+    counts: dict[str, int | None]
+    total: int | None
+    started: int | None
     retention_rate: Decimal | None
-    past_expected_end: int
+    past_expected_end: int | None
     graduation_rate: Decimal | None
 
 
@@ -143,27 +157,28 @@ class WaveFigures:
 
     wave: str
     label: str
-    due: int
-    responded: int
+    due: int | None
+    responded: int | None
     response_rate: Decimal | None
 
 
 @dataclass(frozen=True)
 class ProgrammeDashboard:
-    """A programme's aggregates for its dashboard (no personal data unless the reader may see it)."""
+    """A programme's aggregates for its dashboard (no personal data unless the reader may see it).
+    Counts of people are None where a partner user would see a group of fewer than SMALL_GROUP."""
 
     programme: Programme
     today: date
     year: int
-    totals: dict[str, int]
+    totals: dict[str, int | None]
     cohorts: list[CohortFigures]
-    at_risk_count: int
+    at_risk_count: int | None
     at_risk: list[AtRiskAward]
     months: list[MonthFigures]
     budget_total: Decimal
     paid_total: Decimal
-    alumni_responded: int
-    alumni_in_leadership: int
+    alumni_responded: int | None
+    alumni_in_leadership: int | None
     waves: list[WaveFigures]
 
 
@@ -174,7 +189,9 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(RATE, rounding=ROUND_HALF_UP) if whole else None
 
 
-def _cohort_figures(programme: Programme, today: date) -> tuple[dict[str, int], list[CohortFigures]]:
+def _cohort_figures(
+    programme: Programme, today: date, programme_cohorts: list[Cohort]
+) -> tuple[dict[str, int], list[CohortFigures]]:
     Status = Award.Status
     rows = (
         Award.objects.filter(cohort__programme=programme)
@@ -192,7 +209,7 @@ def _cohort_figures(programme: Programme, today: date) -> tuple[dict[str, int], 
         by_cohort[row["cohort_id"]].append(row)
         totals[row["status"]] += row["total"]
     cohorts = []
-    for cohort in Cohort.objects.filter(programme=programme).order_by("-intake_year", "name"):
+    for cohort in programme_cohorts:
         counts = {status: 0 for status in Status.values}
         started = withdrawn = past = finished = 0
         for row in by_cohort[cohort.pk]:
@@ -219,12 +236,27 @@ def _cohort_figures(programme: Programme, today: date) -> tuple[dict[str, int], 
     return totals, cohorts
 
 
-def _at_risk(programme: Programme, user: Any, today: date) -> tuple[int, list[AtRiskAward]]:
-    awards = Award.objects.filter(cohort__programme=programme, status__in=RISK_STATUSES)
+def _at_risk(
+    programme: Programme, user: Any, today: date, programme_cohorts: list[Cohort]
+) -> tuple[int, list[AtRiskAward]]:
+    judged = Award.objects.filter(cohort__programme=programme, status__in=RISK_STATUSES)
     if not can_see_locked(user):
-        awards = awards.filter(grantee__is_locked=False)
-    awards = list(awards.select_related("grantee", "cohort__programme").order_by("grantee__code", "pk"))
-    risks = award_risks(awards=awards, today=today)
+        judged = judged.filter(grantee__is_locked=False)
+    # What the rules read of each award, and the grantee without their encrypted papers and contacts
+    # (decrypted, they would cost more than the rest for every award of the programme) or timestamps;
+    # each award's cohort and programme are the dashboard's own, so no row carries them again.
+    awards = list(
+        judged.select_related("grantee")
+        .defer(
+            *columns_not_read_by_rules(),
+            *(f"grantee__{name}" for name in (*ENCRYPTED_FIELDS[Grantee], "created_at", "updated_at")),
+        )
+        .order_by("grantee__code", "pk")
+    )
+    cohorts = {cohort.pk: cohort for cohort in programme_cohorts}
+    for award in awards:
+        award.cohort = cohorts[award.cohort_id]
+    risks = award_risks(awards=awards, today=today, among=judged)
     flagged = [award for award in awards if risks.get(award.pk)]
     if not can_view_grantee(user, programme):
         # Partners see aggregates only: how many, never whom.
@@ -277,13 +309,16 @@ def _months(programme: Programme, year: int) -> tuple[Decimal, Decimal, list[Mon
 
 def _alumni(programme: Programme, today: date) -> tuple[int, int, list[WaveFigures]]:
     outcomes = OutcomeRecord.objects.filter(award__cohort__programme=programme)
-    latest = (
-        OutcomeRecord.objects.filter(award_id=OuterRef("award_id"), responded_on__isnull=False)
-        .order_by("-due_on", "-pk")
-        .values("pk")[:1]
+    # Each alumnus's latest answer: the first of their answered records numbered newest first (by
+    # due day, then id), in one pass, where a subquery per record looked the latest up again.
+    newest_first = Window(
+        RowNumber(), partition_by=F("award_id"), order_by=(F("due_on").desc(), F("pk").desc())
     )
-    leadership = outcomes.filter(responded_on__isnull=False, pk=Subquery(latest)).aggregate(
-        responded=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True))
+    leadership = (
+        outcomes.filter(responded_on__isnull=False)
+        .annotate(recency=newest_first)
+        .filter(recency=1)
+        .aggregate(responded=Count("pk"), leaders=Count("pk", filter=Q(is_leadership=True)))
     )
     rows = {
         row["wave"]: row
@@ -311,11 +346,16 @@ def programme_dashboard(*, programme: Programme, user: Any, today: date) -> Prog
     ApplicationError for a user who may not see the programme's aggregates."""
     if not can_view_programme_aggregates(user, programme):
         raise ApplicationError(_("You may not see this programme's figures."))
-    totals, cohorts = _cohort_figures(programme, today)
-    at_risk_count, at_risk = _at_risk(programme, user, today)
+    # The programme's cohorts, read once: for the figures per cohort, and as the cohort (with this
+    # programme) of every award the risk rules judge.
+    programme_cohorts = list(Cohort.objects.filter(programme=programme).order_by("-intake_year", "name"))
+    for cohort in programme_cohorts:
+        cohort.programme = programme
+    totals, cohorts = _cohort_figures(programme, today, programme_cohorts)
+    at_risk_count, at_risk = _at_risk(programme, user, today, programme_cohorts)
     budget, paid, months = _months(programme, today.year)
     responded, leaders, waves = _alumni(programme, today)
-    return ProgrammeDashboard(
+    dashboard = ProgrammeDashboard(
         programme=programme,
         today=today,
         year=today.year,
@@ -329,4 +369,52 @@ def programme_dashboard(*, programme: Programme, user: Any, today: date) -> Prog
         alumni_responded=responded,
         alumni_in_leadership=leaders,
         waves=waves,
+    )
+    return _coarsened(dashboard) if aggregates_only(user) else dashboard
+
+
+# Partner users read counts of people from this size on; smaller groups show as None ("fewer than
+# 10"), and so do rates over them, so that no figure points at one person of a small cohort.
+SMALL_GROUP = 10
+
+
+def _people(count: int | None) -> int | None:
+    return None if count is not None and 0 < count < SMALL_GROUP else count
+
+
+def _rate_over(rate: Decimal | None, whole: int) -> Decimal | None:
+    return None if whole < SMALL_GROUP else rate
+
+
+def _coarsened(dashboard: ProgrammeDashboard) -> ProgrammeDashboard:
+    """The dashboard as a partner user may read it: counts under SMALL_GROUP and rates over fewer
+    people than that are None."""
+    return replace(
+        dashboard,
+        totals={status: _people(count) for status, count in dashboard.totals.items()},
+        cohorts=[
+            replace(
+                cohort,
+                counts={status: _people(count) for status, count in cohort.counts.items()},
+                total=_people(cohort.total),
+                started=_people(cohort.started),
+                retention_rate=_rate_over(cohort.retention_rate, cohort.started),
+                past_expected_end=_people(cohort.past_expected_end),
+                graduation_rate=_rate_over(cohort.graduation_rate, cohort.past_expected_end),
+            )
+            for cohort in dashboard.cohorts
+        ],
+        at_risk_count=_people(dashboard.at_risk_count),
+        at_risk=[],
+        alumni_responded=_people(dashboard.alumni_responded),
+        alumni_in_leadership=_people(dashboard.alumni_in_leadership),
+        waves=[
+            replace(
+                wave,
+                due=_people(wave.due),
+                responded=_people(wave.responded),
+                response_rate=_rate_over(wave.response_rate, wave.due),
+            )
+            for wave in dashboard.waves
+        ],
     )

@@ -101,6 +101,8 @@ class AwardSerializer(serializers.ModelSerializer):
 
 
 # --- Aggregates (selectors.programme_dashboard, the admin dashboard's own figures) ------------------
+# A partner user reads counts of people from 10 on: a smaller count is null, and so is a rate over
+# fewer than 10 people (selectors.SMALL_GROUP).
 
 STATUS_FIELDS = [status for status, _label in Award.Status.choices]
 
@@ -108,7 +110,7 @@ STATUS_FIELDS = [status for status, _label in Award.Status.choices]
 StatusCountsSerializer = type(
     "StatusCountsSerializer",
     (serializers.Serializer,),
-    {status: serializers.IntegerField(read_only=True) for status in STATUS_FIELDS},
+    {status: serializers.IntegerField(read_only=True, allow_null=True) for status in STATUS_FIELDS},
 )
 
 
@@ -116,6 +118,10 @@ def _rate(help_text: str) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=5, decimal_places=4, read_only=True, allow_null=True, help_text=help_text
     )
+
+
+def _people(help_text: str) -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, allow_null=True, help_text=help_text)
 
 
 def _money() -> serializers.DecimalField:
@@ -127,10 +133,10 @@ class CohortFiguresSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     intake_year = serializers.IntegerField(read_only=True)
     by_status = StatusCountsSerializer(source="counts", read_only=True)
-    total = serializers.IntegerField(read_only=True, help_text="Awards in the cohort, in any status.")
-    started = serializers.IntegerField(read_only=True, help_text="Awards past selection that have started.")
+    total = _people("Awards in the cohort, in any status.")
+    started = _people("Awards past selection that have started.")
     retention_rate = _rate("Share (0–1) of the started awards not withdrawn; null before any started.")
-    past_expected_end = serializers.IntegerField(read_only=True, help_text="Awards past their expected end.")
+    past_expected_end = _people("Awards past their expected end.")
     graduation_rate = _rate(
         "Share (0–1) of the awards past their expected end that graduated; null before any is past it."
     )
@@ -146,8 +152,8 @@ class MonthFiguresSerializer(serializers.Serializer):
 
 class WaveFiguresSerializer(serializers.Serializer):
     wave = serializers.ChoiceField(choices=OutcomeRecord.Wave.choices, read_only=True)
-    due = serializers.IntegerField(read_only=True, help_text="Alumni whose follow-up at this wave has come.")
-    responded = serializers.IntegerField(read_only=True, help_text="Of those, how many answered.")
+    due = _people("Alumni whose follow-up at this wave has come.")
+    responded = _people("Of those, how many answered.")
     response_rate = _rate("Answered / due (0–1).")
 
 
@@ -161,13 +167,12 @@ class GrantProgrammeAggregatesSerializer(serializers.Serializer):
     year = serializers.IntegerField(read_only=True, help_text="The year of the payments against budget.")
     by_status = StatusCountsSerializer(source="totals", read_only=True)
     cohorts = CohortFiguresSerializer(many=True, read_only=True)
-    at_risk_count = serializers.IntegerField(read_only=True, help_text="Awards carrying at least one risk.")
+    at_risk_count = _people("Awards carrying at least one risk.")
     budget_total = _money()
     paid_total = _money()
     months = MonthFiguresSerializer(many=True, read_only=True)
-    alumni_responded = serializers.IntegerField(read_only=True, help_text="Alumni who answered a survey.")
-    alumni_in_leadership = serializers.IntegerField(
-        read_only=True,
-        help_text="Of those, how many said in their latest answer that they hold a leadership role.",
+    alumni_responded = _people("Alumni who answered a survey.")
+    alumni_in_leadership = _people(
+        "Of those, how many said in their latest answer that they hold a leadership role.",
     )
     waves = WaveFiguresSerializer(many=True, read_only=True)

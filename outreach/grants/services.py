@@ -293,10 +293,13 @@ def disbursements_mark_paid(*, disbursements: Iterable[Disbursement], paid_on: d
     """Mark the due disbursements among `disbursements` paid on `paid_on` and split each across its
     programme's funders at the payment day's exchange rates; returns how many were marked. Paid ones
     are skipped. ApplicationError, and nothing written, when any is held, the actor may not manage a
-    programme's payments, the funders' shares do not add up to 100% or a rate is missing."""
+    programme's payments, the day has not come yet, the funders' shares do not add up to 100% or a
+    rate is missing."""
     ids = [disbursement.pk for disbursement in disbursements]
     if not ids:
         return 0
+    if paid_on > timezone.localdate():
+        raise ApplicationError(_("A payment cannot be marked paid on a day that has not come yet."))
     rows = list(
         Disbursement.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
@@ -543,21 +546,26 @@ def grantee_viewed(*, grantee: Grantee, actor: Any) -> None:
 @transaction.atomic
 def grantee_lock(*, grantee: Grantee, actor: Any, locked: bool, reason: str = "") -> Grantee:
     """Put the grantee's record under the emergency lock (hidden at once from everyone but
-    administrators) or lift it. Administrators only.
+    administrators) or lift it. Administrators only; locking needs a reason.
 
-    `reason` is not stored: the model has no field for it yet, and the audit log must not carry
-    free text that may name the person."""
+    The reason is stored encrypted on the record (it may name the danger the person is in) and is
+    kept out of the audit log, which records only who locked or unlocked and when."""
     if not can_lock_grantee(actor, grantee):
         raise ApplicationError(_("You may not lock or unlock a grantee's record."))
+    reason = reason.strip()
+    if locked and not reason:
+        raise ApplicationError(_("Say why the record is locked."))
     row = Grantee.objects.select_for_update().get(pk=grantee.pk)
     if row.is_locked == locked:
         return row
     row.is_locked = locked
     row.locked_at = timezone.now() if locked else None
     row.locked_by = actor if locked else None
-    row.save(update_fields=["is_locked", "locked_at", "locked_by", "updated_at"])
+    row.locked_reason = reason if locked else ""
+    row.save(update_fields=["is_locked", "locked_at", "locked_by", "locked_reason", "updated_at"])
     log(instance=row, action=LOG_LOCK, user=actor, data={"grantee": row.code, "locked": locked})
     grantee.is_locked, grantee.locked_at, grantee.locked_by = row.is_locked, row.locked_at, row.locked_by
+    grantee.locked_reason = row.locked_reason
     return row
 
 
@@ -602,6 +610,7 @@ def grantee_export(*, grantee: Grantee, actor: Any) -> dict[str, Any]:
         "email": grantee.email,
         "phone": grantee.phone,
         "messenger": grantee.messenger,
+        "language": grantee.language,
         "erased_at": grantee.erased_at.isoformat() if grantee.erased_at else None,
     }
     if can_view_cannot_return_flag(actor, grantee):
@@ -776,7 +785,7 @@ def grantee_display_name(*, grantee: Grantee, user: Any) -> str:
 
 # The encrypted columns of each model (GranteeEncryptedField).
 ENCRYPTED_FIELDS: dict[type, tuple[str, ...]] = {
-    Grantee: ("email", "phone", "messenger"),
+    Grantee: ("email", "phone", "messenger", "locked_reason"),
     ResidenceDocument: ("number",),
 }
 

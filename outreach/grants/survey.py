@@ -48,10 +48,13 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=SALT)
 
 
-def survey_language() -> str:
-    """The language of the survey mail and page. A grantee's record keeps no language of their own,
-    so every alumnus gets GRANTS_SURVEY_LANGUAGE (the site's default language unless set); the page
-    can be switched to another language by its URL prefix."""
+def survey_language(grantee: Grantee | None = None) -> str:
+    """The language of the survey mail and page: the grantee's own when their record names one,
+    else GRANTS_SURVEY_LANGUAGE (the site's default language unless set). The page can still be
+    switched to another language by its URL prefix."""
+    own = grantee.language if grantee is not None else ""
+    if own and own in dict(settings.LANGUAGES):
+        return own
     return getattr(settings, "GRANTS_SURVEY_LANGUAGE", "") or settings.LANGUAGE_CODE
 
 
@@ -128,7 +131,7 @@ def outcome_survey_send(*, outcome: OutcomeRecord, today: datetime.date | None =
     # Sent inside the transaction: when the server cannot be reached the claim rolls back and the
     # retried task (or tomorrow's run) sends it.
     message_send(
-        survey_message(outcome=outcome, to=grantee.email, language=survey_language()),
+        survey_message(outcome=outcome, to=grantee.email, language=survey_language(grantee)),
         description=f"the alumni survey of outcome record {outcome.pk}",
     )
     return True

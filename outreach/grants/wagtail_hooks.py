@@ -203,6 +203,7 @@ class GranteeViewSet(ScopedModelViewSet):
                             FieldPanel("messenger", permission=PERSONAL),
                         ]
                     ),
+                    FieldPanel("language", permission=PERSONAL),
                 ],
                 heading=_("Contacts"),
                 permission=PERSONAL,

@@ -22,6 +22,7 @@ from wagtail.models import Page, Revision
 from cms import demo_content
 from cms.demo import demo_admin_ensure, demo_load
 from cms.demo_campaigns import demo_partner_user_ensure
+from cms.demo_grants import demo_grants_load
 from cms.demo_outreach import demo_outreach_load
 from cms.pages import kinds
 from cms.pages.help import HelpPage
@@ -78,6 +79,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dic
     ):
         created = demo_load()
         demo_outreach_load()
+        demo_grants_load()
         yield created
         transaction.set_rollback(True)
     # The site's root paths are cached; the next module must not see this module's home pages.

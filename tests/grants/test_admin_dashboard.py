@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.grants.models import Disbursement, OutcomeRecord
+from tests.factories.campaigns import PartnerFactory, partner_user
 from tests.factories.grants import (
     AwardFactory,
     BudgetLineFactory,
@@ -92,14 +93,33 @@ def test_the_at_risk_list_names_by_code_and_links_to_the_award(world):
     assert "Bank details being checked." in page
 
 
-def test_an_officer_of_b_and_a_partner_do_not_see_as_dashboard(world):
-    # given programme A
+def test_an_officer_of_b_and_a_partner_of_no_funder_do_not_see_as_dashboard(world):
+    # given programme A, and a partner user of an organisation that funds no programme
     url = dashboard_url(world["a"]["programme"])
+    outsider = partner_user(PartnerFactory(name="Embassy"), "embassy.reader")
 
-    # when the officer of B and a partner user ask for A's dashboard
+    # when the officer of B and that partner user ask for A's dashboard
     # then the officer of B finds nothing, the partner is refused
     assert client_for(world["users"][OFFICER_B]).get(url).status_code == 404
-    assert client_for(world["users"][PARTNER]).get(url).status_code == 302
+    assert client_for(outsider).get(url).status_code == 302
+
+
+def test_the_funders_partner_user_sees_figures_with_small_groups_hidden_and_no_grantee(world):
+    # given programme A, funded by the partner user's organisation, with one grantee at risk
+    a = world["a"]
+    client = client_for(world["users"][PARTNER])
+
+    # when the partner user opens the dashboards and A's dashboard
+    index = client.get(reverse("grant_dashboards:index")).content.decode()
+    page = client.get(dashboard_url(a["programme"])).content.decode()
+
+    # then they find A and not B, every count of fewer than 10 people reads "fewer than 10", and no
+    # grantee's code, name or link is on the page
+    assert "Programme A" in index and "Programme B" not in index
+    assert "Groups of fewer than 10 people are not counted exactly" in page
+    assert "fewer than 10" in page
+    assert a["grantee"].code not in page and "Maryam" not in page
+    assert reverse("grant_awards:inspect", args=[a["award"].pk]) not in page
 
 
 def test_the_dashboard_keeps_the_same_number_of_queries_as_the_programme_grows(

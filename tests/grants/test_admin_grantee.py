@@ -305,13 +305,26 @@ def test_a_holder_of_the_lock_locks_a_record_and_it_is_gone_for_the_officers_at_
     holder_client = client_for(holder)
     assert "Lock this record now" in inspect(holder_client, grantee).content.decode()
 
-    # when they lock the record
+    # when they try to lock the record without a reason
     response = holder_client.post(reverse("grantees:lock", args=[grantee.pk]), {"locked": "1"}, follow=True)
+    # then they are told to give one and nothing changes
+    assert "Say why the record is locked." in messages_of(response)
+    grantee.refresh_from_db()
+    assert grantee.is_locked is False
 
-    # then it is locked, the officer of A no longer finds it, and the holder can lift the lock
+    # when they lock the record with a reason
+    response = holder_client.post(
+        reverse("grantees:lock", args=[grantee.pk]),
+        {"locked": "1", "reason": "Family reports threats from a relative"},
+        follow=True,
+    )
+
+    # then it is locked, the page shows why, the officer of A no longer finds it, and the holder can
+    # lift the lock
     grantee.refresh_from_db()
     assert (grantee.is_locked, grantee.locked_by_id) == (True, holder.pk)
     assert "A-0001 is under the emergency lock." in messages_of(response)
+    assert "Family reports threats from a relative" in inspect(holder_client, grantee).content.decode()
     assert inspect(client_for(world["users"][OFFICER_A]), grantee).status_code == 404
     holder_client.post(reverse("grantees:lock", args=[grantee.pk]), {"locked": "0"})
     grantee.refresh_from_db()

@@ -17,10 +17,12 @@ from outreach import urls as project_urls
 from outreach.core.roles import PARTNER
 from outreach.grants.models import Award, ProgrammeOfficer
 from tests.campaigns.test_partner_api import token_for
+from tests.factories.campaigns import PartnerFactory, partner_user
 from tests.factories.grants import (
     AwardFactory,
     CohortFactory,
     DisbursementFactory,
+    FunderFactory,
     GranteeFactory,
     InstitutionFactory,
     ProgrammeFactory,
@@ -86,9 +88,11 @@ def world():
     )
     DisbursementFactory(award=maryam, status="held", held_reason="Bank details to confirm")
     tajik = award_in(cohort_b, "TJK-0001", **started)
-    funder_reader = UserFactory(
-        username="funder.reader", groups=[PARTNER], permissions=["grants.view_programme"]
-    )
+    # A partner user of an organisation that funds A; even as an officer of A too, a partner user
+    # reads figures only.
+    funder = PartnerFactory(name="EU Delegation")
+    FunderFactory(programme=programme_a, name="European Union", share_percent=Decimal("40"), partner=funder)
+    funder_reader = partner_user(funder, "funder.reader")
     ProgrammeOfficer.objects.create(programme=programme_a, user=funder_reader)
     return {
         "programme_a": programme_a,
@@ -141,12 +145,12 @@ EXPECTED = {
         "awards": 200,
         "award": 404,
     },
-    # The Partner group holds no grants permission at all.
+    # A partner user of an organisation that funds no programme: nothing.
     "partner": dict.fromkeys(
         ("programmes", "programme", "aggregates", "cohorts", "cohort", "awards", "award"), 403
     ),
-    # A funder's partner user given grants.view_programme on A: the programme and its figures, no list
-    # of cohorts or awards.
+    # A partner user whose organisation funds A: the programme and its figures, no list of cohorts or
+    # awards.
     "funder_reader": {
         "programmes": 200,
         "programme": 200,
@@ -305,8 +309,8 @@ def test_filters_narrow_the_awards(world):
 
 
 def test_the_aggregates_are_figures_only(world):
-    # given the funder's partner user reading programme A
-    api = with_token(world["funder_reader"])
+    # given the officer of A reading programme A
+    api = with_token(world["officer_a"])
     today = timezone.localdate()
     # when they read A's aggregates
     response = api.get(f"/api/v1/grants/programmes/{world['programme_a'].pk}/aggregates/")
@@ -343,6 +347,28 @@ def test_the_aggregates_are_figures_only(world):
     assert "at_risk" not in body
     assert (body["budget_total"], body["paid_total"], len(body["months"])) == ("0.00", "0.00", 12)
     assert (body["alumni_responded"], body["alumni_in_leadership"], body["waves"]) == (0, 0, [])
+    assert "AFG-0001" not in response.content.decode()
+
+
+def test_a_funders_partner_user_reads_groups_of_fewer_than_ten_as_null(world):
+    # given the funder's partner user and programme A, whose cohort holds 4 awards
+    api = with_token(world["funder_reader"])
+    # when they list programmes and read A's aggregates
+    programmes = api.get("/api/v1/grants/programmes/").json()
+    response = api.get(f"/api/v1/grants/programmes/{world['programme_a'].pk}/aggregates/")
+    # then they find A only, and every count of fewer than 10 people, and every rate over so few, is
+    # null; money is given in full and no field names a grantee
+    assert [row["code"] for row in programmes["results"]] == ["afg-edu"]
+    body = response.json()
+    assert set(body["by_status"].values()) == {0, None}
+    cohort = body["cohorts"][0]
+    assert (cohort["total"], cohort["started"], cohort["retention_rate"], cohort["graduation_rate"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (body["at_risk_count"], body["budget_total"]) == (None, "0.00")
     assert "AFG-0001" not in response.content.decode()
 
 

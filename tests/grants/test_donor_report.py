@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 import outreach.grants.import_hooks  # noqa: F401 - registers the admin URLs until wagtail_hooks imports it
 from outreach.core import roles
 from outreach.core.exceptions import ApplicationError
 from outreach.grants.donor_report import donor_report, donor_report_pdf, donor_report_xlsx
-from outreach.grants.models import Award, Disbursement, DisbursementShare, Grantee
+from outreach.grants.models import Award, AwardTransition, Disbursement, DisbursementShare, Grantee
 from tests.factories.grants import (
     AwardFactory,
     CohortFactory,
@@ -151,6 +151,53 @@ def programme(db):
 
 def tables(report) -> dict[str, list[list]]:
     return {table.title: table.rows for table in report.tables}
+
+
+def test_statuses_are_those_on_the_periods_last_day(programme):
+    # given two of the active 2025 awards that moved after the period: one withdrawn in August 2026,
+    # one that was suspended in May and is active again since September
+    officer = officer_of(programme, "officer-a")
+    first, second = Award.objects.filter(grantee__code__in=["DON-A00", "DON-A01"]).order_by("grantee__code")
+    aware = lambda day: timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))  # noqa: E731
+    for award, moves in (
+        (first, [("active", "withdrawn", datetime.date(2026, 8, 3))]),
+        (
+            second,
+            [
+                ("active", "suspended", datetime.date(2026, 5, 12)),
+                ("suspended", "active", datetime.date(2026, 9, 1)),
+            ],
+        ),
+    ):
+        for from_status, to_status, day in moves:
+            AwardTransition.objects.create(
+                award=award, from_status=from_status, to_status=to_status, reason="Moved", at=aware(day)
+            )
+        award.status = moves[-1][1]
+        award.save(update_fields=["status"])
+
+    # when the report for the first half of 2026 is made afterwards
+    report = donor_report(user=officer, programme=programme, starts_on=START, ends_on=END)
+
+    # then each award is counted in the status it had on 30 June: the first still active, the second
+    # suspended; today's statuses do not leak into a past period
+    assert tables(report)["Grantees by cohort and status"][1] == [
+        "2025 intake",
+        0,
+        0,
+        FEWER,
+        0,
+        FEWER,
+        FEWER,
+        0,
+        0,
+        12,
+    ]
+    assert tables(report)["Retention and graduation"][0] == [
+        "Retention: awards begun and not withdrawn",
+        "86.7%",
+        15,
+    ]
 
 
 def test_the_figures_of_a_small_programme(programme):

@@ -58,11 +58,14 @@ def english_admin(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-def programme_with_parts(letter: str) -> dict:
+def programme_with_parts(letter: str, funder_partner=None) -> dict:
     """A programme with one of everything: a cohort, an institution, a grantee (who cannot return
-    safely) with an active award, a due payment, a report, an alumni outcome and a visa."""
+    safely) with an active award, a due payment, a report, an alumni outcome and a visa; its funder
+    is `funder_partner`'s organisation when given."""
     programme = ProgrammeFactory(code=f"afg-{letter.lower()}", name=f"Programme {letter}")
-    FunderFactory(programme=programme, name=f"Ministry {letter}", share_percent=Decimal("100"))
+    FunderFactory(
+        programme=programme, name=f"Ministry {letter}", share_percent=Decimal("100"), partner=funder_partner
+    )
     cohort = CohortFactory(programme=programme, name=f"2025 intake {letter}")
     institution = InstitutionFactory(name=f"University {letter}")
     grantee = GranteeFactory(
@@ -88,8 +91,9 @@ def programme_with_parts(letter: str) -> dict:
 
 def build_world() -> dict:
     """Programmes A and B with their parts, a grantee of A under the emergency lock, and a user for
-    each role."""
-    a, b = programme_with_parts("A"), programme_with_parts("B")
+    each role; the partner user's organisation funds A."""
+    funder = PartnerFactory(name="EU Delegation")
+    a, b = programme_with_parts("A", funder_partner=funder), programme_with_parts("B")
     locked = GranteeFactory(programme=a["programme"], code="A-LOCKED", is_locked=True)
     AwardFactory(grantee=locked, cohort=a["cohort"], institution=a["institution"])
     return {
@@ -103,7 +107,7 @@ def build_world() -> dict:
             OFFICER_A: officer_of(a["programme"], "officer.a"),
             OFFICER_B: officer_of(b["programme"], "officer.b"),
             SENIOR_A: officer_of(a["programme"], "senior.a", senior=True),
-            PARTNER: partner_user(PartnerFactory(), "partner"),
+            PARTNER: partner_user(funder, "partner"),
             ADMINISTRATOR_ROLE: member([ADMINISTRATOR], "administrator"),
             SUPERUSER: in_english(UserFactory(username="root", superuser=True)),
         },
@@ -135,8 +139,10 @@ def get_doors(world: dict) -> dict[str, tuple[str, set[str]]]:
     doors = {
         **{
             f"{viewset} listing": (reverse(f"{viewset}:index"), GRANT_STAFF | LOCKERS)
-            for viewset in ("programmes", "grantees", "grant_dashboards")
+            for viewset in ("programmes", "grantees")
         },
+        # Partner users read the figures of the programmes their organisation funds, nothing else.
+        "grant_dashboards listing": (reverse("grant_dashboards:index"), GRANT_STAFF | LOCKERS | {PARTNER}),
         **{
             f"{viewset} listing": (reverse(f"{viewset}:index"), GRANT_STAFF)
             for viewset in (
@@ -180,7 +186,11 @@ def get_doors(world: dict) -> dict[str, tuple[str, set[str]]]:
         "programme delete": (reverse("programmes:delete", args=[a["programme"].pk]), {SUPERUSER}),
         "dashboard of A": (
             reverse("grant_dashboards:programme", args=[a["programme"].pk]),
-            A_READERS | LOCKERS,
+            A_READERS | LOCKERS | {PARTNER},
+        ),
+        "dashboard of B": (
+            reverse("grant_dashboards:programme", args=[world["b"]["programme"].pk]),
+            (GRANT_STAFF - {OFFICER_A, SENIOR_A}) | LOCKERS,
         ),
         "generate a month": (reverse("grant_disbursements:generate"), GRANT_STAFF),
         "mark paid (confirm)": (bulk_url("mark_paid", a["payment"]), A_READERS),
@@ -276,7 +286,7 @@ def post_doors(world: dict) -> dict:
         "lock": (
             LOCKERS,
             reverse("grantees:lock", args=[grantee.pk]),
-            {"locked": "1", "reason": ""},
+            {"locked": "1", "reason": "Threats reported by the family"},
             lambda: Grantee.objects.get(pk=grantee.pk).is_locked,
         ),
         "erase": (

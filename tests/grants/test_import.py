@@ -436,3 +436,33 @@ def test_every_role_against_the_import_door(client, programme):
         assert (status == 200) is (role in allowed), f"{role}: {status}"
         if role not in allowed:
             assert status in (302, 403), f"{role}: {status}"
+
+
+def test_the_language_column_takes_a_code_or_a_name_and_refuses_anything_else(programme, officer):
+    # given a file naming Dari by its code, Pashto by its name, and a language the site does not have
+    header = f"{HEADER},Language"
+    place = "afg-edu,2025 intake,Al-Farabi Kazakh National University,,bachelor,Law,2025-09-01,2029-06-30,100"
+    bad = csv_bytes(f"L-1,Dari Reader,{place},fa-af", f"L-2,Pashto Reader,{place},Pashto", f"L-3,Nobody,{place},fr",
+                    header=header)  # fmt: skip
+    before = counts()
+
+    # when it is previewed
+    preview = import_validate(parsed=import_parse(file_bytes=bad, filename="grantees.csv"), user=officer)
+
+    # then the unknown language is an error on its row and column, and nothing is written
+    [error] = preview.errors
+    assert (error.row, error.column) == (4, "Language")
+    assert error.message.startswith("Choose one of: kk (Kazakh), ")
+    assert counts() == before
+
+    # when the good rows are committed, and then a file without the column updates the same people
+    good = csv_bytes(f"L-1,Dari Reader,{place},fa-af", f"L-2,Pashto Reader,{place},Pashto", header=header)
+    import_commit(parsed=import_parse(file_bytes=good, filename="grantees.csv"), user=officer)
+    without = csv_bytes(f"L-1,Dari Reader,{place}", f"L-2,Pashto Reader,{place}")
+    import_commit(parsed=import_parse(file_bytes=without, filename="grantees.csv"), user=officer)
+
+    # then each keeps the language the first file gave
+    assert dict(Grantee.objects.filter(code__startswith="L-").values_list("code", "language")) == {
+        "L-1": "fa-af",
+        "L-2": "ps",
+    }

@@ -11,7 +11,7 @@ from django.core import signing
 from django.utils import timezone, translation
 
 from outreach.grants import tasks
-from outreach.grants.models import Award, Consent, OutcomeRecord, ProgrammeOfficer
+from outreach.grants.models import Award, Consent, Grantee, OutcomeRecord, ProgrammeOfficer
 from outreach.grants.reminders import (
     DOCUMENT_REMINDER_ACTION,
     REPORT_REMINDER_ACTION,
@@ -344,6 +344,22 @@ def test_the_follow_up_creates_each_due_wave_and_surveys_the_latest_once(alumni,
     assert link.group(0) in mail.part("text/html")
     for secret in ("AFG-0101", "afg-edu", alumni["year"].grantee.name_latin, "Afghan"):
         assert secret not in text and secret not in mail.part("text/html")
+
+
+def test_the_survey_reaches_each_alumnus_in_their_own_language(alumni, smtp_server):
+    # given one alumnus whose record names Dari as their language, and one who names none
+    Grantee.objects.filter(pk=alumni["year"].grantee.pk).update(language="fa-af")
+
+    # when the follow-up runs
+    alumni_followups_send(today=TODAY)
+
+    # then the first gets the Dari mail with a link to the Dari survey page, the other the default
+    dari = smtp_server.to(alumni["year"].grantee.email)[0]
+    assert dari.message["Content-Language"] == "fa-af"
+    assert "https://example.org/fa-af/alumni-survey/" in dari.part("text/plain")
+    default = smtp_server.to(alumni["expected"].grantee.email)[0]
+    assert default.message["Content-Language"] == "en"
+    assert "https://example.org/en/alumni-survey/" in default.part("text/plain")
 
 
 def test_the_follow_up_sends_nothing_new_after_a_survey_is_answered(alumni, smtp_server):

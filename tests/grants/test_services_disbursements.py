@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
 from outreach.core.exceptions import ApplicationError
@@ -355,6 +355,20 @@ def test_held_payments_refuse_the_batch_and_paid_ones_are_skipped(funded):
     assert Disbursement.objects.get(pk=paid.pk).paid_on == datetime.date(2026, 3, 2)
     assert DisbursementShare.objects.filter(disbursement=paid).count() == 0
     assert DisbursementShare.objects.filter(disbursement=due).count() == 2
+
+
+def test_a_day_that_has_not_come_is_refused_and_nothing_is_paid(funded):
+    # given a due payment and its programme's officer
+    officer = officer_of(funded, "officer")
+    payment = DisbursementFactory(award=award_of(funded), month=MARCH)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    # when they mark it paid tomorrow
+    with pytest.raises(ApplicationError) as refused:
+        disbursements_mark_paid(disbursements=[payment], paid_on=tomorrow, actor=officer)
+    # then it is refused and the payment stays due, with no share
+    assert refused.value.message == "A payment cannot be marked paid on a day that has not come yet."
+    assert Disbursement.objects.get(pk=payment.pk).status == "due"
+    assert not DisbursementShare.objects.exists()
 
 
 def test_an_officer_of_another_programme_may_not_mark_paid(funded):

@@ -216,12 +216,25 @@ def test_the_emergency_lock_hides_the_record_at_once_and_only_administrators_hol
     # then
     assert refused.value.message == "You may not lock or unlock a grantee's record."
     assert not Grantee.objects.get(pk=grantee.pk).is_locked
-    # when: an administrator locks it
+    # when: an administrator locks it without saying why
+    with pytest.raises(ApplicationError) as refused:
+        grantee_lock(grantee=grantee, actor=administrator, locked=True, reason="  ")
+    # then it is refused and nothing changes
+    assert refused.value.message == "Say why the record is locked."
+    assert not Grantee.objects.get(pk=grantee.pk).is_locked
+    # when: an administrator locks it with a reason
     grantee_lock(grantee=grantee, actor=administrator, locked=True, reason="Threat reported")
-    # then
+    # then the reason is kept on the record, encrypted in the database
     stored = Grantee.objects.get(pk=grantee.pk)
-    assert (stored.is_locked, stored.locked_by) == (True, administrator)
+    assert (stored.is_locked, stored.locked_by, stored.locked_reason) == (
+        True,
+        administrator,
+        "Threat reported",
+    )
     assert stored.locked_at is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT locked_reason FROM {Grantee._meta.db_table} WHERE id = %s", [grantee.pk])
+        assert "Threat" not in cursor.fetchone()[0]
     assert list(grantees_visible_to(user=officer)) == []
     assert grantee_display_name(grantee=stored, user=officer) == "AFG-0042"
     entry = ModelLogEntry.objects.get(action="grants.lock")
@@ -231,7 +244,12 @@ def test_the_emergency_lock_hides_the_record_at_once_and_only_administrators_hol
     grantee_lock(grantee=grantee, actor=administrator, locked=False)
     # then
     stored.refresh_from_db()
-    assert (stored.is_locked, stored.locked_at, stored.locked_by) == (False, None, None)
+    assert (stored.is_locked, stored.locked_at, stored.locked_by, stored.locked_reason) == (
+        False,
+        None,
+        None,
+        "",
+    )
     assert list(grantees_visible_to(user=officer)) == [stored]
 
 
@@ -242,6 +260,8 @@ def test_the_emergency_lock_hides_the_record_at_once_and_only_administrators_hol
 def full_record(award, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     grantee = award.grantee
+    grantee.language = "fa-af"
+    grantee.save(update_fields=["language"])
     Document = get_document_model()
     scan = Document.objects.create(title="Visa scan", file=ContentFile(b"%PDF-1.4 visa", name="visa.pdf"))
     letter = Document.objects.create(title="Letter", file=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"))
@@ -296,6 +316,7 @@ def test_the_export_holds_everything_and_is_audited(full_record, award):
         "email": full_record.email,
         "phone": "+7 700 000 00 00",
         "messenger": "",
+        "language": "fa-af",
         "erased_at": None,
     }
     assert data["residence_documents"] == [

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from cms.demo import demo_admin_ensure, demo_load
 from cms.demo_campaigns import demo_partner_user_ensure
+from cms.demo_grants import demo_grants_load, demo_officer_ensure
 from cms.demo_outreach import demo_outreach_load
 
 LABELS = {
@@ -17,6 +18,7 @@ LABELS = {
     "partners": "partners",
     "joint_programmes": "joint programmes",
     "campaigns": "campaigns",
+    "promotions": "search promotions",
     "outreach_audiences": "outreach audiences",
     "messages": "messages",
     "digests": "digests",
@@ -24,6 +26,22 @@ LABELS = {
     "subscribers": "demo subscribers",
     "broadcasts": "broadcasts",
     "deliveries": "deliveries",
+    "grant_programmes": "grant programme filled in",
+    "programme_officers": "programme officer assigned",
+    "funders": "funders",
+    "budget_lines": "budget lines",
+    "exchange_rates": "exchange rates",
+    "institutions": "institutions",
+    "cohorts": "cohorts",
+    "grantees": "grantees",
+    "residence_documents": "residence documents",
+    "consents": "consent records",
+    "awards": "awards",
+    "award_transitions": "award status changes",
+    "progress_reports": "progress reports",
+    "milestones": "milestones",
+    "disbursements": "payments",
+    "alumni_outcomes": "alumni outcome records",
 }
 
 
@@ -44,6 +62,8 @@ class Command(BaseCommand):
             created = demo_load()
             # After the campaigns: the demo broadcast belongs to one of them.
             created |= demo_outreach_load()
+            # After the campaigns: the programme's EU funder is the EU Delegation partner they add.
+            created |= demo_grants_load()
         finally:
             wagtail_logger.setLevel(level)
         if any(created.values()):
@@ -58,3 +78,8 @@ class Command(BaseCommand):
             username, password = demo_partner_user_ensure()
             if password:
                 self.stdout.write(f"Partner login (EU Delegation, read-only): {username} / {password}")
+            username, password = demo_officer_ensure()
+            if password:
+                self.stdout.write(
+                    f"Program officer login (senior officer of the Afghan students' programme): {username} / {password}"
+                )
