@@ -268,7 +268,8 @@ class _DemoLoader:
                 data = illustration_render(key)
                 image = image_model(title=title, file=ImageFile(ContentFile(data), name=f"{key}.jpg"))
                 image.file_size = len(data)
-                image.file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own duplicate check
+                # Wagtail's own duplicate check, not a security use.
+                image.file_hash = hashlib.sha1(data, usedforsecurity=False).hexdigest()
                 image.save()
                 self.created["images"] += 1
             self.images[key] = image
@@ -288,7 +289,8 @@ class _DemoLoader:
                 data = spec["text"].encode("utf-8")
                 document = document_model(title=spec["title"], file=ContentFile(data, name=spec["filename"]))
                 document.file_size = len(data)
-                document.file_hash = hashlib.sha1(data).hexdigest()  # noqa: S324 - Wagtail's own duplicate check
+                # Wagtail's own duplicate check, not a security use.
+                document.file_hash = hashlib.sha1(data, usedforsecurity=False).hexdigest()
                 document.save()
                 self.created["documents"] += 1
             self.documents[(key, code)] = document

@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, get_page_models
 
@@ -81,14 +81,14 @@ class ReadingReportForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such period; showing the last 30 days.")},
     )
     date_from = forms.DateField(
-        label=_("From"),
+        label=pgettext_lazy("first day of a date range", "From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("With “Between these dates”: the first day counted."),
         error_messages={"invalid": _("Give the date as YYYY-MM-DD, e.g. 2026-03-01.")},
     )
     date_to = forms.DateField(
-        label=_("To"),
+        label=pgettext_lazy("last day of a date range", "To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The last day counted, today at the latest."),

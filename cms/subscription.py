@@ -27,7 +27,9 @@ from outreach.audiences.services import (
     subscription_unsubscribe,
 )
 from outreach.audiences.tokens import UNSUBSCRIBE, subscription_links
+from outreach.core.authentication import client_address
 from outreach.core.exceptions import ApplicationError
+from outreach.core.throttle import rate_limited
 
 # Bump when the consent text below changes; each consent record keeps the version the reader saw.
 CONSENT_WORDING_VERSION = "2026-11-digest-v1"
@@ -98,7 +100,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             region=form.cleaned_data["region"],
             source="cms.subscribe",
             wording_version=CONSENT_WORDING_VERSION,
-            client_key=subscription_client_key(remote_address=request.META.get("REMOTE_ADDR", "")),
+            # The visitor's address as the production proxy reports it: REMOTE_ADDR there is the proxy,
+            # which would make every visitor one client.
+            client_key=subscription_client_key(remote_address=client_address(request)),
         )
     except ApplicationError as error:
         form.add_error(None, error.message)
@@ -107,7 +111,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return _render(request, "cms/subscription/check_inbox.html", {})
 
 
+# The body a mail program posts for a one-click unsubscribe (RFC 8058, section 3.1).
+ONE_CLICK = "One-Click"
+
+
+def _is_one_click(request: HttpRequest) -> bool:
+    return request.POST.get("List-Unsubscribe") == ONE_CLICK
+
+
+# The three link pages' buttons are limited per client (RATE_LIMITS["subscription-links"]): each
+# POST checks a signed token, and a flood of them should cost the site nothing.
 @csrf_exempt
+@rate_limited("subscription-links")
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return _render(request, "cms/subscription/confirm.html", {"token": token})
@@ -120,19 +135,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-# The body a mail program posts for a one-click unsubscribe (RFC 8058, section 3.1).
-ONE_CLICK = "One-Click"
-
-
 def _plain(text: str, status: int) -> HttpResponse:
     return _private(HttpResponse(text, status=status, content_type="text/plain; charset=utf-8"))
 
 
+# A mail provider posts one-click unsubscribes for all its users from a few addresses: those are never
+# limited, so a reader can always leave.
 @csrf_exempt
+@rate_limited("subscription-links", exempt=_is_one_click)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return _render(request, "cms/subscription/unsubscribe.html", {"token": token})
-    if request.POST.get("List-Unsubscribe") == ONE_CLICK:
+    if _is_one_click(request):
         # A mail program answering its user's "Unsubscribe" button: it reads only the status, so the
         # answer is short and plain, and says no more than the page would.
         try:
@@ -150,6 +164,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @csrf_exempt
+@rate_limited("subscription-links")
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
     try:
         subscriber = subscriber_for_preferences(token=token)

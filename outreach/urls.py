@@ -20,6 +20,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/v1/", include("outreach.api_urls")),
     path("health/live/", core_views.liveness, name="health-live"),
+    # Database, caches and broker answer: for load balancers and orchestrators (docs/operations.md).
+    path("health/ready/", core_views.readiness, name="health-ready"),
     # Bounce and complaint events from mail providers (django-anymail) and plain mail servers.
     path("webhooks/", include("outreach.broadcasts.urls")),
     path("sitemap.xml", cms_views.sitemap, name="sitemap"),

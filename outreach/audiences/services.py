@@ -7,13 +7,11 @@ same for a new, a pending, an active and an unsubscribed address, and even when 
 because the address had too many requests."""
 
 import hashlib
-import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -25,6 +23,7 @@ from wagtail.log_actions import log
 
 from outreach.core.emails import message_send
 from outreach.core.exceptions import ApplicationError
+from outreach.core.throttle import rolling_window_hit
 
 from .emails import ALREADY_SUBSCRIBED_MAIL, CONFIRM_MAIL, subscription_message
 from .models import ConsentRecord, Subscriber
@@ -100,15 +99,8 @@ def _by_email(email: str) -> QuerySet[Subscriber]:
 
 def _throttle_count(*, cache_key: str, limit: int) -> int | None:
     """Count one request under `cache_key` in a rolling hour and return None, or return the seconds
-    to wait, without counting, once `limit` requests were counted in the last hour. Two requests
-    racing at the very limit may both pass, which an abuse throttle can afford."""
-    now = time.time()
-    recent = [sent for sent in cache.get(cache_key, []) if now - sent < THROTTLE_WINDOW_SECONDS]
-    if len(recent) >= limit:
-        return int(THROTTLE_WINDOW_SECONDS - (now - recent[-limit])) + 1
-    recent.append(now)
-    cache.set(cache_key, recent[-limit:], timeout=THROTTLE_WINDOW_SECONDS)
-    return None
+    to wait, without counting, once `limit` requests were counted in the last hour."""
+    return rolling_window_hit(cache_key=cache_key, limit=limit, window=THROTTLE_WINDOW_SECONDS)
 
 
 def _hashed(kind: str, value: str) -> str:

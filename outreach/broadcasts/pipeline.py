@@ -437,7 +437,7 @@ def _finish_sql() -> str:
     }
     # Identifiers come from the model and are quoted; every value is a parameter.
     return (
-        f"UPDATE {quote(meta.db_table)} SET {column['status']} = %s, {column['sent_at']} = %s, "  # noqa: S608
+        f"UPDATE {quote(meta.db_table)} SET {column['status']} = %s, {column['sent_at']} = %s, "  # noqa: S608  # nosec B608
         f"{column['lease_until']} = NULL, {column['error']} = %s, {column['provider_id']} = %s "
         f"WHERE {column['id']} = %s AND {column['status']} = %s AND {column['lease_until']} = %s"
     )

@@ -159,7 +159,7 @@ class CampaignInspectView(ScopedInspectView):
         if not assets:
             return "—"
         return format_html_join(
-            mark_safe("<br>"),  # noqa: S308  # a constant
+            mark_safe("<br>"),  # noqa: S308  # nosec B308  # a constant
             "{}",
             (
                 (

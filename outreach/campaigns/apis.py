@@ -11,6 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 
 from outreach.core.api import ScopedReadApi
@@ -65,6 +67,17 @@ class PartnerApi(ScopedReadApi):
     selector = staticmethod(partners_visible_to)
 
 
+# The choices "true" and "false" are a boolean on the wire: declared as one, not as a boolean
+# restricted to two strings, which no value satisfies.
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "is_active",
+            OpenApiTypes.BOOL,
+            description=_("true: active partners only; false: inactive ones only."),
+        )
+    ]
+)
 class PartnerListApi(PartnerApi, generics.ListAPIView):
     """Partner organisations, by name. Filter by `kind` and `is_active`."""
 

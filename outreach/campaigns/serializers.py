@@ -3,6 +3,8 @@
 Read-only: every field is output only. Results leave out who entered them: the people behind the
 figures are not the partner's business."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
@@ -17,7 +19,17 @@ from .models import (
 )
 
 
+@extend_schema_field({"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}]})
+class OptionalUrlField(serializers.CharField):
+    """A URL, or empty when none is recorded: an optional URLField (blank=True) holds "", which is
+    no URI, so the schema allows both."""
+
+
 class PartnerSerializer(serializers.ModelSerializer):
+    website = OptionalUrlField(
+        read_only=True, help_text=_("The partner's website; empty if none is recorded.")
+    )
+
     class Meta:
         model = Partner
         fields = ["id", "name", "short_name", "kind", "country", "website", "is_active"]
@@ -117,6 +129,13 @@ class ResultIndicatorSerializer(serializers.ModelSerializer):
 class ResultSerializer(serializers.ModelSerializer):
     indicator = ResultIndicatorSerializer(read_only=True)
     period = ReportingPeriodSerializer(read_only=True)
+    # Declared here because a read-only model field loses allow_blank: the overall figure has none.
+    dimension = serializers.ChoiceField(
+        choices=Indicator.Dimension.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=_("The dimension this figure is broken down by; empty for the overall figure."),
+    )
 
     class Meta:
         model = Result

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from outreach.core.exceptions import ApplicationError
+from outreach.core.throttle import rate_limited
 
 from .models import OutcomeRecord
 from .survey import ALREADY_ANSWERED, COUNTRY_NEEDED, outcome_from_token, outcome_survey_answer
@@ -62,8 +63,11 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
 
 
 # Anonymous and sessionless: no identity a forged request could borrow; the signed link is the key.
+# Answers are limited per client (RATE_LIMITS["alumni-survey"]) before the link is even read; the
+# refusal is in the survey's own plain look, which names neither the site nor the programme.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@rate_limited("alumni-survey", template="grants/survey/too_many_requests.html")
 def alumni_survey(request: HttpRequest, token: str) -> HttpResponse:
     """The survey of the outcome record the signed link names: the form, or the answers stored."""
     try:

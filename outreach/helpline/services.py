@@ -2,11 +2,9 @@
 audit record of every look at a request, key rotation and the public form's abuse throttle."""
 
 import hashlib
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +14,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from outreach.core.exceptions import ApplicationError
+from outreach.core.throttle import rolling_window_hit
 
 from .models import STATUS_TRANSITIONS, HelpRequest
 from .permissions import can_change_help_request, can_view_help_request
@@ -186,13 +185,10 @@ def help_request_throttle_check(*, client_key: str) -> None:
     pass, which an abuse throttle can afford."""
     if not client_key:
         raise ValueError("help_request_throttle_check needs a client key")
-    limit = settings.HELPLINE_SUBMISSIONS_PER_HOUR
     # Hashed again so that even a caller passing a raw address never puts it in the cache.
     cache_key = "helpline:throttle:" + hashlib.sha256(client_key.encode("utf-8")).hexdigest()
-    now = time.time()
-    recent = [sent for sent in cache.get(cache_key, []) if now - sent < THROTTLE_WINDOW_SECONDS]
-    if len(recent) >= limit:
-        retry_after = int(THROTTLE_WINDOW_SECONDS - (now - recent[-limit])) + 1
+    retry_after = rolling_window_hit(
+        cache_key=cache_key, limit=settings.HELPLINE_SUBMISSIONS_PER_HOUR, window=THROTTLE_WINDOW_SECONDS
+    )
+    if retry_after is not None:
         raise ApplicationError(TOO_MANY_REQUESTS, extra={"retry_after": retry_after})
-    recent.append(now)
-    cache.set(cache_key, recent[-limit:], timeout=THROTTLE_WINDOW_SECONDS)

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     # Mail providers' bounce and complaint webhooks, normalised (docs/decisions/0010-outreach-pipeline.md).
     "anymail",
+    # Content-Security-Policy headers; its system checks catch settings in the pre-4.0 format
+    # (docs/decisions/0012-security-headers.md).
+    "csp",
     # API.
     "rest_framework",
     "knox",
@@ -80,6 +83,10 @@ MIDDLEWARE = [
     # Stores finished anonymous page responses; must come first so it sees the final headers.
     "wagtailcache.cache.UpdateCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Ahead of WhiteNoise so static files get the headers too, and inside the page cache so a stored
+    # page keeps them (docs/decisions/0012-security-headers.md).
+    "outreach.core.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "outreach.core.middleware.LocaleMiddleware",
@@ -190,6 +197,83 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "outreach.core.authentication.lockout_response"
 # The address as the production proxy reports it (the same rule as the help form's flood limit).
 AXES_CLIENT_IP_CALLABLE = "outreach.core.authentication.client_address"
+
+# --- Security headers ------------------------------------------------------------------------
+# docs/decisions/0012-security-headers.md. HSTS and secure cookies are in production.py.
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#module-django.middleware.security
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# No other site learns which page a reader came from: a link out, the quick exit or a video host
+# gets no Referer at all (the video player asks for the origin only, static/js/video.js).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Older browsers without frame-ancestors; Wagtail's preview views allow their own origin themselves.
+X_FRAME_OPTIONS = "DENY"
+# The only other hosts a public page may ever load from: the video players, once a reader presses
+# play (cms/templatetags/cms_tags.py builds their addresses).
+VIDEO_FRAME_SOURCES = ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# The public site: its own scripts, styles and images only, never inline code, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "frame-src": VIDEO_FRAME_SOURCES,
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The Wagtail and Django admins (outreach.core.security): they write inline scripts and styles
+# (Wagtail's choosers, inline panels and date pickers, style attributes), preview uploads as blob:
+# URLs, use a data: image in Wagtail's stylesheet, and frame their own preview; still nothing from
+# any other host but the video players.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "frame-src": ["'self'", *VIDEO_FRAME_SOURCES],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# https://github.com/adamchainz/django-permissions-policy : browser features no page of ours uses,
+# refused to the page and to every frame in it (the video players included).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Wagtail would fetch editors' pictures from gravatar.com and the latest version number from
+# wagtail.org in their browsers: requests to other hosts the admin policy refuses anyway.
+# https://docs.wagtail.org/en/stable/reference/settings.html#wagtail-gravatar-provider-url
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Languages -------------------------------------------------------------------------------
 # Every language is URL-prefixed, the default (Kazakh, the state language) included; see
@@ -316,20 +400,28 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Outreach platform API",
     "DESCRIPTION": (
         "Read access for partners' and internal tools: partner organisations, joint programmes, "
-        "their indicators with targets, and results per reporting period.\n\n"
+        "their indicators with targets, and results per reporting period; grant programmes with their "
+        "cohorts, awards and aggregate figures (`/grants/`).\n\n"
         "Authenticate with an API token in the `Authorization` header: `Authorization: Token <key>` "
         "(the `knoxApiToken` scheme). A partner user creates their own token, or a campaign manager "
         "issues one for them, on the admin's *API tokens* page; the key is shown once, expires on "
         "the date given there and can be revoked at any time. A partner user's token reads only the "
         "programmes their organisation takes part in: anything else answers 404.\n\n"
         "Lists come a page at a time (`page`; `count`, `next`, `previous`, `results`). Errors are "
-        "JSON with a 4xx status: 401 without valid credentials, 403 without the right to read, 400 "
-        "for a filter value that is not valid."
+        "JSON with a 4xx status: 401 without valid credentials, 403 without the right to read, 404 "
+        "for an id or a page that is not there for you, 400 for a filter value that is not valid; "
+        "each operation lists the ones it can give."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["outreach.core.api.schema_public_endpoints"],
+    # Every operation documents its 4xx answers (401, 403, 404, and 400 for filters), in the shapes
+    # the API sends them; the enum hook is drf-spectacular's default, kept first.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "outreach.core.api.schema_error_responses",
+    ],
     # Indicators list the dimensions they are broken down by, results the one they belong to: one enum.
     "ENUM_NAME_OVERRIDES": {"DimensionEnum": "outreach.campaigns.models.Indicator.Dimension"},
 }
@@ -510,3 +602,36 @@ ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 # The model whose rows are the topics subscribers and audiences choose (by translation key): the
 # CMS's, named here so the domain apps never import the CMS.
 OUTREACH_TOPIC_MODEL = "cms.Topic"
+
+# --- Rate limits, uploads (production hardening) ---
+# docs/operations.md
+# Flood limits per client (a keyed hash of its address, never the address) for the public forms and
+# signing in, `scope: (requests, seconds)`, counted in the default cache: set CACHE_URL to Redis so
+# every web process shares the count. Past a limit the answer is a 429 page and nothing is stored
+# (outreach/core/throttle.py). The help form and the subscription form have limits of their own
+# (HELPLINE_SUBMISSIONS_PER_HOUR, SUBSCRIPTION_REQUESTS_PER_CLIENT_PER_HOUR).
+RATE_LIMITS = {
+    # The buttons of the confirm, settings and unsubscribe pages; a mail program's one-click
+    # unsubscribe is never counted, so a reader can always leave.
+    "subscription-links": (env.int("SUBSCRIPTION_LINK_POSTS_PER_CLIENT_PER_HOUR", default=30), 3600),
+    # Answers sent to the alumni survey page.
+    "alumni-survey": (env.int("ALUMNI_SURVEY_POSTS_PER_CLIENT_PER_HOUR", default=10), 3600),
+    # Sign-in posts (password, second-factor code, password reset) from one address, whatever the
+    # username; django-axes still locks one username from one address after LOGIN_FAILURE_LIMIT.
+    "login": (
+        env.int("LOGIN_POSTS_PER_CLIENT", default=20),
+        env.int("LOGIN_POSTS_WINDOW_SECONDS", default=300),
+    ),
+}
+# Ahead of django-axes, so that a flood is refused before any password is looked at.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "outreach.core.throttle.LoginRateLimitMiddleware"
+)
+# https://docs.wagtail.org/en/stable/reference/settings.html#documents
+# An uploaded document must be, by its content, the format its name says (outreach/core/uploads.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "outreach.core.document_forms.DocumentForm"
+# Through Wagtail's view, which sends X-Content-Type-Options: nosniff and a policy blocking scripts,
+# never as a direct link to the stored file.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Every document, PDFs included, is downloaded as an attachment: none opens inside the site.
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []

@@ -7,6 +7,9 @@ document.addEventListener("click", function (event) {
   frame.title = button.getAttribute("data-video-title");
   frame.allow = "fullscreen; picture-in-picture";
   frame.loading = "lazy";
+  // The site sends no Referer to other hosts (Referrer-Policy: same-origin), but YouTube's player
+  // refuses to play without one: it gets this site's origin, never the page's address.
+  frame.referrerPolicy = "strict-origin-when-cross-origin";
   frame.className = "video-frame";
   button.closest(".video").replaceChild(frame, button.parentNode);
 });
