@@ -66,6 +66,20 @@ def database_url_for_worker() -> str:
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
+def process_groups_stop(processes: list[subprocess.Popen]) -> None:
+    """Stop each process started in its own session, with its children: SIGTERM to every group
+    still running, then SIGKILL to any that has not ended 20 s later."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class WorkerProcess:
     def __init__(self, process: subprocess.Popen, log_path: Path) -> None:
         self.process = process
@@ -125,11 +139,6 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[WorkerProcess]:
         yield worker
     finally:
         app.conf.task_always_eager = eager
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process_groups_stop([process])
         # Close this process's connections so the test database can be flushed or dropped.
         connection.close()

@@ -507,7 +507,12 @@ class Disbursement(TimeStampedModel):
                 violation_error_message=_("A paid payment needs its payment day."),
             ),
         ]
-        indexes = [models.Index(fields=["status", "month"], name="grants_disbursement_status")]
+        indexes = [
+            models.Index(fields=["status", "month"], name="grants_disbursement_status"),
+            # The payment list shows the latest month first: read in month order instead of sorting
+            # a programme's every payment.
+            models.Index(fields=["month"], name="grants_disbursement_month"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.award.grantee} {self.month:%Y-%m} {self.get_kind_display()}"

@@ -4,7 +4,6 @@ kill one by one."""
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from django.db import connection
 
 from outreach.broadcasts.channels import channels_clear
 from outreach.core.roles import OUTREACH_MANAGER
-from tests.conftest import ROOT, WorkerProcess, database_url_for_worker
+from tests.conftest import ROOT, WorkerProcess, database_url_for_worker, process_groups_stop
 from tests.factories.users import UserFactory, in_english
 from tests.smtp import Inbox, free_port
 
@@ -130,15 +129,7 @@ class CeleryProcesses:
         return "\n".join(f"--- {process.log_path.stem}\n{process.log()[-size:]}" for process in self.started)
 
     def stop(self) -> None:
-        for started in self.started:
-            if started.process.poll() is None:
-                os.killpg(started.process.pid, signal.SIGTERM)
-        for started in self.started:
-            try:
-                started.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(started.process.pid, signal.SIGKILL)
-                started.process.wait()
+        process_groups_stop([started.process for started in self.started])
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, process_groups_stop
 
 UNITS = ROOT / "deploy" / "systemd"
 # Where the units expect the virtualenv and the state folders on a production machine.
@@ -151,15 +150,7 @@ class Stack:
         pytest.fail(f"Timed out after {timeout}s waiting for {what}.\n{self.tails()}")
 
     def stop(self) -> None:
-        for started in self.started:
-            if started.process.poll() is None:
-                os.killpg(started.process.pid, signal.SIGTERM)
-        for started in self.started:
-            try:
-                started.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(started.process.pid, signal.SIGKILL)
-                started.process.wait()
+        process_groups_stop([started.process for started in self.started])
 
 
 @dataclass
