@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -304,7 +304,7 @@ def chunk_send(*, broadcast: Broadcast, channel: Channel, claim: Claim) -> Chunk
                 result.requeued += _requeue(claim, [item.pk for item, _outgoing in ready[index:]], delay=0)
                 break
             except PermanentFailure as error:
-                result.failed += _finish(claim, delivery, status=Delivery.Status.FAILED, error=error.code)
+                result.failed += _record(claim, delivery, status=Delivery.Status.FAILED, error=error.code)
                 if error.address_invalid and delivery.subscriber is not None:
                     _suppress_bounced(delivery)
             except TemporaryFailure as error:
@@ -314,7 +314,7 @@ def chunk_send(*, broadcast: Broadcast, channel: Channel, claim: Claim) -> Chunk
                     delay = settings.OUTREACH_RETRY_SECONDS * 2 ** (delivery.attempts - 1)
                     result.requeued += _requeue(claim, [delivery.pk], delay=delay, error=error.code)
             else:
-                result.sent += _finish(claim, delivery, status=Delivery.Status.SENT, provider_id=provider_id)
+                result.sent += _record(claim, delivery, status=Delivery.Status.SENT, provider_id=provider_id)
     return result
 
 
@@ -426,6 +426,29 @@ def _finish(claim: Claim, delivery: Delivery, *, status: str, error: str = "", p
             ],
         )
         return cursor.rowcount
+
+
+# Seconds between attempts to record a provider's answer while the database is unreachable.
+RECORD_RETRY_SECONDS = 0.5
+
+
+def _record(claim: Claim, delivery: Delivery, **result: str) -> int:
+    """Record the provider's answer to a message it was handed, across a lost database connection
+    (a restart, a failover): the write is tried again on a new connection until a second before the
+    claim's lease ends. Giving up sooner would leave the delivery claimed, and the reaper would hand
+    it, already sent, to another worker."""
+    while True:
+        try:
+            return _finish(claim, delivery, **result)
+        except (OperationalError, InterfaceError):
+            last_chance = claim.lease_until - timedelta(seconds=1 + RECORD_RETRY_SECONDS)
+            if connection.in_atomic_block or timezone.now() >= last_chance:
+                raise
+            logger.warning(
+                "Delivery %d: the database connection was lost; recording its result again.", delivery.pk
+            )
+            connection.close()
+            time.sleep(RECORD_RETRY_SECONDS)
 
 
 @cache
@@ -541,8 +564,13 @@ def _fast_commits(*, reset: bool = False) -> None:
     lose the last fraction of a second of results, and those deliveries would be sent again."""
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
-        cursor.execute("RESET synchronous_commit" if reset else "SET synchronous_commit TO off")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit" if reset else "SET synchronous_commit TO off")
+    except DatabaseError:
+        if not reset:
+            raise
+        # The connection was lost (a database restart): the setting went with it.
 
 
 def _has_due_work(broadcast_id: int) -> bool:
