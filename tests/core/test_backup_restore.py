@@ -16,11 +16,19 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 from wagtail_factories import ImageFactory
 
 from outreach.core.encryption import keyring_for
 from tests.factories.cms import ArticlePageFactory
 from tests.factories.grants import GranteeFactory
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The commands' messages are asserted in the source language, whatever the site's default is.
+    with translation.override("en"):
+        yield
 
 
 def postgres_url(name: str) -> str:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 
 from tests.conftest import database_url_for_worker
 from tests.core.test_settings import PRODUCTION_ENV
@@ -23,6 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 STRONG_SECRET_KEY = "k3#Vq9!zT2@pL7$wX4%nR8^bM1&cJ6*hF5(dG0)sA-yE+uW=iO?"  # noqa: S105
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 REDIS = "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # The commands' messages are asserted in the source language, whatever the site's default is.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -173,7 +182,9 @@ def test_the_production_settings_pass_with_a_full_environment():
     )  # fmt: skip
     # then
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "No weak settings found.\n"
+    # (in the production settings' language, which the subprocess speaks)
+    with translation.override(settings.LANGUAGE_CODE):
+        assert result.stdout == translation.gettext("No weak settings found.") + "\n"
     # and without the mail's TLS it fails, naming the problem
     env["EMAIL_URL"] = "smtp://mailer:a-mail-password@smtp.example.org:25"
     result = subprocess.run(  # noqa: S603
