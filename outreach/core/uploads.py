@@ -52,6 +52,12 @@ class Sample:
         return kind.extension if kind else None
 
 
+# What reading a part of a damaged or unusual archive raises: a missing part (KeyError), a broken or
+# truncated archive, and a compression method Python cannot read, which zipfile reports as
+# NotImplementedError. Each means the upload is not the document it claims to be.
+UNREADABLE_ZIP = (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError)
+
+
 def _zip_part(sample: Sample, name: str) -> bytes | None:
     """The content of one small part of a ZIP upload, or None when it is no ZIP or has no such part."""
     if not sample.head.startswith(b"PK\x03\x04"):
@@ -64,7 +70,7 @@ def _zip_part(sample: Sample, name: str) -> bytes | None:
             if info.file_size > 1024 * 1024:
                 return None
             return archive.read(info)
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except UNREADABLE_ZIP:
         return None
     finally:
         sample.file.seek(0)

@@ -84,13 +84,12 @@ from .risk import (
     LOW_GPA,
     MISSING_REPORT,
     PAYMENT_HELD,
-    RISK_STATUSES,
-    RULE_FIELDS,
     VISA_EXPIRING,
 )
 from .selectors import (
     ProgrammeDashboard,
     award_risks,
+    awards_flagged_ids,
     awards_visible_to,
     cohorts_visible_to,
     grantees_visible_to,
@@ -206,18 +205,7 @@ def _institutions(request: HttpRequest) -> QuerySet[Institution]:
 
 def _at_risk_ids(request: HttpRequest) -> set[int]:
     """Ids of the user's awards that some risk rule flags today."""
-    # Only what the rules read, unordered: a set of ids needs neither the grantee (whose contacts
-    # would be decrypted for every award in reach) nor the listing's order. The rules read the few
-    # cohorts and their programmes in one query of their own.
-    awards = (
-        awards_visible_to(user=request.user)
-        .filter(status__in=RISK_STATUSES)
-        .select_related(None)
-        .only(*RULE_FIELDS)
-        .order_by()
-    )
-    risks = award_risks(awards=awards, today=timezone.localdate())
-    return {award_id for award_id, found in risks.items() if found}
+    return awards_flagged_ids(user=request.user, today=timezone.localdate())
 
 
 class AtRiskFilter(django_filters.ChoiceFilter):

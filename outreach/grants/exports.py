@@ -32,9 +32,8 @@ from .permissions import (
     can_view_grantee_personal_data,
     rules_for,
 )
-from .risk import RISK_STATUSES
 from .selectors import (
-    award_risks,
+    awards_flagged_ids,
     awards_visible_to,
     cohorts_visible_to,
     grantees_visible_to,
@@ -130,9 +129,7 @@ def _at_risk(queryset: QuerySet, user: Any, data: dict[str, Any], award_field: s
     """The listing's "at risk" filter: rows whose award some risk rule flags today (selectors.award_risks)."""
     if data.get("at_risk") not in ("yes", "no"):
         return queryset
-    awards = list(awards_visible_to(user=user).filter(status__in=RISK_STATUSES))
-    risks = award_risks(awards=awards, today=timezone.localdate())
-    flagged = [award_id for award_id, found in risks.items() if found]
+    flagged = awards_flagged_ids(user=user, today=timezone.localdate())
     if award_field == "awards":
         # A grantee is at risk when one of their awards is.
         condition = Q(pk__in=Award.objects.filter(pk__in=flagged).values("grantee_id"))

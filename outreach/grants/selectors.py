@@ -26,7 +26,7 @@ from .permissions import (
     funded_programmes,
     rules_for,
 )
-from .risk import RISK_STATUSES, Risk, award_risks, columns_not_read_by_rules
+from .risk import RISK_STATUSES, RULE_FIELDS, Risk, award_risks, columns_not_read_by_rules
 from .services import CENT, ENCRYPTED_FIELDS, grantee_display_name
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "WaveFigures",
     "award_risks",
     "awards_at_risk",
+    "awards_flagged_ids",
     "awards_visible_to",
     "cohorts_visible_to",
     "grantees_visible_to",
@@ -112,6 +113,20 @@ def awards_at_risk(*, user: Any, today: date) -> list[tuple[Award, list[Risk]]]:
     )
     risks = award_risks(awards=awards, today=today)
     return [(award, risks[award.pk]) for award in awards if risks.get(award.pk)]
+
+
+def awards_flagged_ids(*, user: Any, today: date) -> set[int]:
+    """Ids of the user's awards that some risk rule flags on `today`: what the "at risk" filters of
+    the listings and exports narrow by. Only the columns the rules read, unordered and without the
+    grantee (whose contacts would be decrypted for every award in reach)."""
+    awards = (
+        awards_visible_to(user=user)
+        .filter(status__in=RISK_STATUSES)
+        .select_related(None)
+        .only(*RULE_FIELDS)
+        .order_by()
+    )
+    return {award_id for award_id, found in award_risks(awards=awards, today=today).items() if found}
 
 
 @dataclass(frozen=True)
