@@ -584,6 +584,9 @@ class ProgressReport(TimeStampedModel):
         verbose_name_plural = _("progress reports")
         ordering = ["award", "-ends_on"]
         constraints = [models.UniqueConstraint(fields=["award", "term"], name="grants_report_unique")]
+        # Each award's latest report, for the risk rules: one index probe rather than a sort of the
+        # award's reports.
+        indexes = [models.Index(fields=["award", "-ends_on", "-id"], name="grants_report_latest")]
 
     def __str__(self) -> str:
         return f"{self.award.grantee} {self.term}"

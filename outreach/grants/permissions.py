@@ -32,9 +32,19 @@ def aggregates_only(user: Any) -> bool:
 
 
 def _has(user: Any, permission: str) -> bool:
-    if not (is_active_user(user) and user.has_perm(permission)):
+    """The model permission, refused to aggregates-only partner users (but for the aggregates'
+    own). Answered once per user object and permission, as Django caches the permissions themselves
+    on the user: a page that checks each of its hundreds of rows asks the backends once."""
+    if not is_active_user(user):
         return False
-    return permission == AGGREGATES or not aggregates_only(user)
+    answers = getattr(user, "_grants_has", None)
+    if answers is None:
+        answers = user._grants_has = {}
+    if permission not in answers:
+        answers[permission] = user.has_perm(permission) and (
+            permission == AGGREGATES or not aggregates_only(user)
+        )
+    return answers[permission]
 
 
 def funded_programmes(user: Any) -> frozenset[int]:

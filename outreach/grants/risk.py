@@ -9,7 +9,12 @@
 - visa_expiring: the grantee's latest visa expires within visa_warning_days (or has expired).
 
 Only awards that are enrolled, active or on probation are judged. Any number of awards is judged in
-a constant number of queries."""
+a constant number of queries.
+
+`award_risks` judges awards in Python and words each risk; `flagged_awards` asks the same rules of
+the database, for the awards that carry at least one, so that a programme's thousands of awards need
+not be loaded to find its few hundred at risk. The two are held equal by the tests
+(tests/grants/test_risk_sql.py); a change to one rule is a change to both."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Max, QuerySet, Window
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
@@ -203,3 +208,65 @@ def award_risks(
             )
         result[award.pk] = risks
     return result
+
+
+def _latest_report() -> Subquery:
+    """The id of the award's (OuterRef) latest report: the latest semester's, the newest row on a tie."""
+    return Subquery(
+        ProgressReport.objects.filter(award=OuterRef("pk")).order_by("-ends_on", "-pk").values("pk")[:1]
+    )
+
+
+def _latest_report_is(condition: Q) -> Exists:
+    return Exists(ProgressReport.objects.filter(condition, pk=OuterRef("latest_report")))
+
+
+def flagged_awards(awards: QuerySet[Award], *, today: date) -> QuerySet[Award]:
+    """The awards of `awards` that some rule flags on `today`, as one query (with one more, now, for
+    the day counts of their programmes): the rules of `award_risks`, written as conditions.
+
+    The thresholds are compared column to column; a rule that counts days (the report grace, the
+    visa warning) is a condition per value those programmes use, since SQL has no portable way to
+    add a column's days to a date."""
+    judged = awards.filter(status__in=RISK_STATUSES)
+    day_counts = set(
+        Programme.objects.filter(pk__in=judged.values("cohort__programme_id"))
+        .order_by()
+        .values_list("report_grace_days", "visa_warning_days")
+        .distinct()
+    )
+    programme = "cohort__programme__"
+    submitted = Q(submitted_on__isnull=False)
+    low_marks = Q(gpa__lt=OuterRef(f"{programme}gpa_threshold")) | Q(
+        attendance_percent__lt=OuterRef(f"{programme}attendance_threshold")
+    )
+    # Conditions are or-ed onto a condition no row meets (Django leaves it out of the SQL).
+    reports = Q(pk__in=[])
+    for grace in sorted({grace for grace, _days in day_counts}):
+        overdue = today - timedelta(days=grace)
+        semester_overdue = today - timedelta(days=SEMESTER_DAYS + grace)
+        # The latest report is read once per award and rule: under the thresholds, or not in
+        # within the grace days, or the last one a semester and the grace days ago.
+        reports |= Q(**{f"{programme}report_grace_days": grace}) & (
+            Q(latest_report__isnull=True, starts_on__lt=semester_overdue)
+            | _latest_report_is(
+                (submitted & (low_marks | Q(ends_on__lt=semester_overdue)))
+                | Q(submitted_on__isnull=True, ends_on__lt=overdue)
+            )
+        )
+    held = Exists(Disbursement.objects.filter(award=OuterRef("pk"), status=Disbursement.Status.HELD))
+    visas = ResidenceDocument.objects.filter(
+        grantee=OuterRef("grantee"), kind=ResidenceDocument.Kind.VISA, expires_on__isnull=False
+    )
+    visa = Q(pk__in=[])
+    for days in sorted({days for _grace, days in day_counts}):
+        # The latest visa expires within the window (or has expired): there is one, and none
+        # expires after the window's end.
+        visa |= (
+            Q(**{f"{programme}visa_warning_days": days})
+            & Exists(visas)
+            & ~Exists(visas.filter(expires_on__gt=today + timedelta(days=days)))
+        )
+    return judged.annotate(latest_report=_latest_report()).filter(
+        (Q(starts_on__lte=today) & reports) | held | visa
+    )

@@ -26,7 +26,7 @@ from .permissions import (
     funded_programmes,
     rules_for,
 )
-from .risk import RISK_STATUSES, RULE_FIELDS, Risk, award_risks, columns_not_read_by_rules
+from .risk import Risk, award_risks, columns_not_read_by_rules, flagged_awards
 from .services import CENT, ENCRYPTED_FIELDS, grantee_display_name
 
 __all__ = [
@@ -107,26 +107,19 @@ def awards_visible_to(*, user: Any) -> QuerySet[Award]:
 
 def awards_at_risk(*, user: Any, today: date) -> list[tuple[Award, list[Risk]]]:
     """The user's enrolled, active and on-probation awards that carry at least one risk, by grantee
-    code, each with its risks; a constant number of queries."""
-    awards = list(
-        awards_visible_to(user=user).filter(status__in=RISK_STATUSES).order_by("grantee__code", "pk")
-    )
+    code, each with its risks; a constant number of queries. The database finds the awards at risk
+    (risk.flagged_awards), and only those are loaded and judged for the risks' sentences."""
+    awards = list(flagged_awards(awards_visible_to(user=user), today=today).order_by("grantee__code", "pk"))
     risks = award_risks(awards=awards, today=today)
     return [(award, risks[award.pk]) for award in awards if risks.get(award.pk)]
 
 
 def awards_flagged_ids(*, user: Any, today: date) -> set[int]:
     """Ids of the user's awards that some risk rule flags on `today`: what the "at risk" filters of
-    the listings and exports narrow by. Only the columns the rules read, unordered and without the
-    grantee (whose contacts would be decrypted for every award in reach)."""
-    awards = (
-        awards_visible_to(user=user)
-        .filter(status__in=RISK_STATUSES)
-        .select_related(None)
-        .only(*RULE_FIELDS)
-        .order_by()
-    )
-    return {award_id for award_id, found in award_risks(awards=awards, today=today).items() if found}
+    the listings and exports narrow by. Asked of the database (risk.flagged_awards), in two queries
+    whatever the number of awards in reach."""
+    awards = awards_visible_to(user=user).select_related(None).order_by()
+    return set(flagged_awards(awards, today=today).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -254,14 +247,18 @@ def _cohort_figures(
 def _at_risk(
     programme: Programme, user: Any, today: date, programme_cohorts: list[Cohort]
 ) -> tuple[int, list[AtRiskAward]]:
-    judged = Award.objects.filter(cohort__programme=programme, status__in=RISK_STATUSES)
+    judged = Award.objects.filter(cohort__programme=programme)
     if not can_see_locked(user):
         judged = judged.filter(grantee__is_locked=False)
-    # What the rules read of each award, and the grantee without their encrypted papers and contacts
-    # (decrypted, they would cost more than the rest for every award of the programme) or timestamps;
-    # each award's cohort and programme are the dashboard's own, so no row carries them again.
+    flagged = flagged_awards(judged, today=today)
+    if not can_view_grantee(user, programme):
+        # Partners see aggregates only: how many, never whom.
+        return flagged.count(), []
+    # Only the awards at risk are loaded and judged again, for the risks' sentences: what the rules
+    # read of each, and the grantee without their encrypted papers and contacts or timestamps. Each
+    # award's cohort and programme are the dashboard's own, so no row carries them again.
     awards = list(
-        judged.select_related("grantee")
+        flagged.select_related("grantee")
         .defer(
             *columns_not_read_by_rules(),
             *(f"grantee__{name}" for name in (*ENCRYPTED_FIELDS[Grantee], "created_at", "updated_at")),
@@ -271,23 +268,23 @@ def _at_risk(
     cohorts = {cohort.pk: cohort for cohort in programme_cohorts}
     for award in awards:
         award.cohort = cohorts[award.cohort_id]
-    risks = award_risks(awards=awards, today=today, among=judged)
-    flagged = [award for award in awards if risks.get(award.pk)]
-    if not can_view_grantee(user, programme):
-        # Partners see aggregates only: how many, never whom.
-        return len(flagged), []
+    risks = award_risks(awards=awards, today=today)
+    # Asked once: every grantee here is of this programme, and a locked one is here only for a reader
+    # who may see them (above), so the answer is the same for each.
+    personal = can_view_grantee_personal_data(user, programme)
     entries = []
-    for award in flagged:
-        personal = can_view_grantee_personal_data(user, award.grantee)
+    for award in awards:
+        if not risks.get(award.pk):
+            continue
         entries.append(
             AtRiskAward(
                 award_id=award.pk,
-                grantee=grantee_display_name(grantee=award.grantee, user=user),
+                grantee=grantee_display_name(grantee=award.grantee, user=user, may_see_names=personal),
                 codes=tuple(dict.fromkeys(risk.code for risk in risks[award.pk])),
                 risks=tuple(risks[award.pk]) if personal else (),
             )
         )
-    return len(flagged), entries
+    return len(entries), entries
 
 
 def _months(programme: Programme, year: int) -> tuple[Decimal, Decimal, list[MonthFigures]]:

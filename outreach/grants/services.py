@@ -769,12 +769,16 @@ def grantee_erase(*, grantee: Grantee, actor: Any) -> None:
     grantee.erased_at = row.erased_at
 
 
-def grantee_display_name(*, grantee: Grantee, user: Any) -> str:
+def grantee_display_name(*, grantee: Grantee, user: Any, may_see_names: bool | None = None) -> str:
     """How `user` may see the grantee named: "Latin name (original)" for holders of the
-    personal-data permission, else (or once erased) the pseudonymous code."""
+    personal-data permission, else (or once erased) the pseudonymous code. `may_see_names`, when the
+    caller has asked can_view_grantee_personal_data once for many grantees of one programme, is its
+    answer."""
     if grantee.erased_at is not None or not grantee.name_latin:
         return grantee.code
-    if not can_view_grantee_personal_data(user, grantee):
+    if may_see_names is None:
+        may_see_names = can_view_grantee_personal_data(user, grantee)
+    if not may_see_names:
         return grantee.code
     if grantee.name_original:
         return f"{grantee.name_latin} ({grantee.name_original})"

@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from outreach.grants.models import Award
-from outreach.grants.risk import Risk, award_risks
+from outreach.grants.risk import Risk, award_risks, flagged_awards
 from tests.factories.grants import (
     AwardFactory,
     DisbursementFactory,
@@ -45,7 +45,12 @@ def award_with_report(**report) -> Award:
 
 
 def risks_of(award: Award, today: datetime.date = TODAY) -> list[Risk]:
-    return award_risks(awards=Award.objects.filter(pk=award.pk), today=today)[award.pk]
+    """The award's risks, after checking that the database's version of the rules (flagged_awards)
+    flags it exactly when the Python one finds a risk."""
+    awards = Award.objects.filter(pk=award.pk)
+    risks = award_risks(awards=awards, today=today)[award.pk]
+    assert flagged_awards(awards, today=today).exists() == bool(risks)
+    return risks
 
 
 def test_a_good_award_has_no_risk():
@@ -162,6 +167,7 @@ def test_awards_outside_their_studies_are_not_judged(status):
     award = AwardFactory(status=status)
     DisbursementFactory(award=award, status="held", held_reason="Check")
     assert award_risks(awards=[award], today=TODAY) == {}
+    assert not flagged_awards(Award.objects.all(), today=TODAY).exists()
 
 
 def test_an_enrolled_award_not_started_yet_is_judged_on_payments_and_visa_only():
