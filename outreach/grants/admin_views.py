@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
 from django.contrib.admin.utils import quote
@@ -1109,6 +1110,11 @@ class GrantDashboardView(WagtailAdminTemplateMixin, TemplateView):
                     }
                     for cohort in dashboard.cohorts
                 ],
+                "at_risk_all_url": (
+                    f"{reverse('grantees:index')}?{urlencode({'programme': self.programme.pk, 'at_risk': 'yes'})}"
+                    if may_open and (dashboard.at_risk_count or 0) > len(dashboard.at_risk)
+                    else ""
+                ),
                 "at_risk_rows": [
                     {
                         "entry": entry,

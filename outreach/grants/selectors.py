@@ -181,6 +181,7 @@ class ProgrammeDashboard:
     totals: dict[str, int | None]
     cohorts: list[CohortFigures]
     at_risk_count: int | None
+    # The first AT_RISK_LISTED of them, by grantee code.
     at_risk: list[AtRiskAward]
     months: list[MonthFigures]
     budget_total: Decimal
@@ -244,6 +245,10 @@ def _cohort_figures(
     return totals, cohorts
 
 
+# How many awards at risk the dashboard lists by name (it counts them all).
+AT_RISK_LISTED = 50
+
+
 def _at_risk(
     programme: Programme, user: Any, today: date, programme_cohorts: list[Cohort]
 ) -> tuple[int, list[AtRiskAward]]:
@@ -265,6 +270,10 @@ def _at_risk(
         )
         .order_by("grantee__code", "pk")
     )
+    count = len(awards)
+    # The dashboard lists the first AT_RISK_LISTED by grantee code; the grantee list, filtered to
+    # the programme and "at risk", has them all with their risks.
+    awards = awards[:AT_RISK_LISTED]
     cohorts = {cohort.pk: cohort for cohort in programme_cohorts}
     for award in awards:
         award.cohort = cohorts[award.cohort_id]
@@ -284,7 +293,7 @@ def _at_risk(
                 risks=tuple(risks[award.pk]) if personal else (),
             )
         )
-    return len(entries), entries
+    return count, entries
 
 
 def _months(programme: Programme, year: int) -> tuple[Decimal, Decimal, list[MonthFigures]]:

@@ -93,6 +93,33 @@ def test_the_at_risk_list_names_by_code_and_links_to_the_award(world):
     assert "Bank details being checked." in page
 
 
+def test_a_long_at_risk_list_shows_its_first_awards_and_leads_to_the_grantee_list(world, monkeypatch):
+    # given A with three awards whose payments are held, and a dashboard that lists two by name
+    monkeypatch.setattr("outreach.grants.selectors.AT_RISK_LISTED", 2)
+    a = world["a"]
+    for number in range(3):
+        award = AwardFactory(
+            grantee=GranteeFactory(programme=a["programme"], code=f"A-3{number:03d}"),
+            cohort=a["cohort"],
+            institution=a["institution"],
+        )
+        DisbursementFactory(award=award, status="held", held_reason="Checking.")
+
+    # when the officer of A opens the dashboard
+    page = client_for(world["users"][OFFICER_A]).get(dashboard_url(a["programme"])).content.decode()
+
+    # then all four at risk (A's own award among them) are counted, the first two by code are
+    # listed, and a link leads to all of them
+    assert "4 awards at risk" in page
+    assert page.count('<td><a href="/admin/grants/awards/inspect/') == 2
+    first = AwardFactory._meta.model.objects.get(grantee__code="A-3000")
+    assert reverse("grant_awards:inspect", args=[first.pk]) in page
+    all_url = f"{reverse('grantees:index')}?programme={a['programme'].pk}&amp;at_risk=yes"
+    assert f'<a href="{all_url}">The first 2 are listed here.' in page
+    listing = client_for(world["users"][OFFICER_A]).get(all_url.replace("&amp;", "&")).content.decode()
+    assert all(f"A-3{number:03d}" in listing for number in range(3))
+
+
 def test_an_officer_of_b_and_a_partner_of_no_funder_do_not_see_as_dashboard(world):
     # given programme A, and a partner user of an organisation that funds no programme
     url = dashboard_url(world["a"]["programme"])
