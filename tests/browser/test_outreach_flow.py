@@ -92,8 +92,9 @@ def test_the_emergency_stop_shows_on_every_admin_page_until_it_is_lifted(live_se
     tab.get_by_label("Why").fill("Attack in Almaty this morning; every message is reviewed first.")
     tab.get_by_role("button", name="Stop all outreach now").click()
 
-    # then the page says so, and another admin page carries the banner
-    tab.get_by_text("Outreach is stopped: nothing is sent on any channel.").wait_for()
+    # then the page says so (in its own words: the banner, drawn once the page's script has asked
+    # for the status, says the same and more), and another admin page carries the banner
+    tab.get_by_text("Outreach is stopped: nothing is sent on any channel.", exact=True).wait_for()
     tab.goto(f"{live_server.url}/admin/outreach/broadcasts/")
     banner = tab.locator(".outreach-stop-banner")
     banner.wait_for()
@@ -102,7 +103,7 @@ def test_the_emergency_stop_shows_on_every_admin_page_until_it_is_lifted(live_se
     # when they resume it, the banner is gone from the next page
     tab.goto(f"{live_server.url}/admin/outreach/emergency-stop/")
     tab.get_by_role("button", name="Resume all outreach").click()
-    tab.get_by_text("Outreach is running: broadcasts are sent as scheduled.").wait_for()
+    tab.get_by_text("Outreach is running: broadcasts are sent as scheduled.", exact=True).wait_for()
     tab.goto(f"{live_server.url}/admin/outreach/broadcasts/")
     tab.wait_for_load_state("networkidle")
     assert tab.locator(".outreach-stop-banner").count() == 0
